@@ -1,0 +1,50 @@
+// The public API of @exroute/core: a hand-written list of named exports (types via `export type`).
+
+export { PRIORITIES, KNOWN_EVENT_TYPES } from './model/event.js';
+export type { NormalizedEvent, Priority } from './model/event.js';
+export type { Diagnostic, SourceLocation } from './model/diagnostic.js';
+export type {
+  Condition,
+  AllCondition,
+  AnyCondition,
+  NotCondition,
+  ConditionReference,
+  LeafCondition,
+  FactValueReference,
+} from './model/condition.js';
+export type {
+  RuleSet,
+  RuleFileMetadata,
+  RegionGroupDefinition,
+  RecipientDefinition,
+  TemplateDefinition,
+  SharedConditionDefinition,
+  CalendarDefinition,
+  Weekday,
+  RegionCalendarDefinition,
+  RuleDefinition,
+  EffectiveDefinition,
+  NotifyDefinition,
+  DueDefinition,
+} from './model/rule-set.js';
+export type {
+  RoutingDecision,
+  MatchedRule,
+  RoutedNotification,
+  ResolvedRecipient,
+} from './model/decision.js';
+export type { Explanation, RuleExplanation, ConditionTrace } from './model/explanation.js';
+export {
+  ExrouteError,
+  RuleSetError,
+  EventValidationError,
+  formatDiagnostic,
+} from './model/errors.js';
+export {
+  parseSimplePath,
+  splitFieldPath,
+  resolvePath,
+  readFactPath,
+  FORBIDDEN_KEYS,
+} from './paths/simple-path.js';
+export type { PathSegment } from './paths/simple-path.js';
