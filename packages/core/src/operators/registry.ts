@@ -1,0 +1,78 @@
+import { contains } from './contains.js';
+import { DECORATORS } from './decorators.js';
+import type { Comparison, OperatorDecorator } from './decorators.js';
+import { doesNotContain } from './does-not-contain.js';
+import { endsWith } from './ends-with.js';
+import { equal } from './equal.js';
+import { exists } from './exists.js';
+import { inOperator } from './in.js';
+import { notEqual } from './not-equal.js';
+import { notIn } from './not-in.js';
+import { greaterThan, greaterThanInclusive, lessThan, lessThanInclusive } from './numeric.js';
+import type { OperatorContext, OperatorDefinition } from './operator.js';
+import { atLeast, atMost } from './priority-order.js';
+import { startsWith } from './starts-with.js';
+import { within } from './within.js';
+
+/** Every operator exroute knows, by name: json-rules-engine's built-ins and exroute's additions. */
+export const OPERATORS: ReadonlyMap<string, OperatorDefinition> = new Map(
+  [
+    equal,
+    notEqual,
+    inOperator,
+    notIn,
+    contains,
+    doesNotContain,
+    lessThan,
+    lessThanInclusive,
+    greaterThan,
+    greaterThanInclusive,
+    exists,
+    startsWith,
+    endsWith,
+    atLeast,
+    atMost,
+    within,
+  ].map((op) => [op.name, op]),
+);
+
+/** An operator name split into its decorators (outermost first) and the base operator. */
+export interface ParsedOperator {
+  readonly decorators: readonly OperatorDecorator[];
+  readonly base: OperatorDefinition;
+}
+
+/**
+ * Splits `not:someFact:equal` the way json-rules-engine's OperatorMap does; `undefined` when a
+ * decorator or the base operator is unknown.
+ */
+export function parseOperator(
+  name: string,
+  operators: ReadonlyMap<string, OperatorDefinition> = OPERATORS,
+): ParsedOperator | undefined {
+  const parts = name.split(':');
+  const baseName = parts.pop();
+  if (baseName === undefined) return undefined;
+  const base = operators.get(baseName);
+  if (base === undefined) return undefined;
+  const decorators: OperatorDecorator[] = [];
+  for (const part of parts) {
+    const decorator = DECORATORS.get(part);
+    if (decorator === undefined) return undefined;
+    decorators.push(decorator);
+  }
+  return { decorators, base };
+}
+
+/**
+ * The full comparison for a parsed operator, decorators applied innermost first, honouring the
+ * base operator's fact-value validator exactly where json-rules-engine applies it.
+ */
+export function buildComparison(parsed: ParsedOperator, context: OperatorContext): Comparison {
+  const { base } = parsed;
+  let comparison: Comparison = (a, b) => base.evaluate(a, b, context);
+  for (let i = parsed.decorators.length - 1; i >= 0; i--) {
+    comparison = parsed.decorators[i]!.decorate(comparison);
+  }
+  return comparison;
+}
