@@ -45,8 +45,29 @@ export interface OperatorDefinition {
   readonly allowsFactValue: boolean;
   /** json-rules-engine's factValueValidator: when it rejects, the verdict is false. */
   readonly acceptsFactValue?: (factValue: unknown) => boolean;
+  /**
+   * Load-time check of a literal value beyond `valueKind` (e.g. a calendar that must exist);
+   * returns the problem, or `undefined` when the value is fine.
+   */
+  readonly checkValue?: (value: unknown, names: DefinedNames) => ValueProblem | undefined;
   /** The comparison, for a value known only at run time (fact-to-fact). */
   evaluate(factValue: unknown, value: unknown, context: OperatorContext): boolean;
   /** Optional specialisation for a literal value, built once at compile time. */
   prepare?(value: unknown, context: OperatorContext): PreparedComparison;
+}
+
+/** Names a rule set defines, for load-time value checks. */
+export interface DefinedNames {
+  /** Region group names (keys of `regions`) and every region code mentioned in them. */
+  readonly regions: ReadonlySet<string>;
+  readonly calendars: ReadonlySet<string>;
+  /** Keys of `regionCalendars`. */
+  readonly regionCalendars: ReadonlySet<string>;
+}
+
+/** A problem with an operator's literal value, reported by the loader at the value's position. */
+export interface ValueProblem {
+  code: string;
+  message: string;
+  hint?: string;
 }
