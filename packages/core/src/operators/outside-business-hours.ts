@@ -1,0 +1,30 @@
+import { parseInstant } from '../time/local-formats.js';
+import { checkCalendarName } from '../time/operator-values.js';
+import { timeContextOf } from '../time/time-context.js';
+import type { OperatorDefinition } from './operator.js';
+
+/**
+ * `outsideBusinessHours`: the date fact falls outside working hours (a weekend, a holiday, or
+ * outside every range) of the calendar the value names. Not simply the negation of
+ * `withinBusinessHours`: an unparseable date or a name without a calendar is false for both.
+ */
+export const outsideBusinessHours: OperatorDefinition = {
+  name: 'outsideBusinessHours',
+  origin: 'exroute',
+  valueKind: 'calendar',
+  allowsFactValue: true,
+  checkValue: checkCalendarName,
+  evaluate: (a, b, context) => {
+    const calendar = timeContextOf(context)?.calendarFor(b);
+    const instant = parseInstant(a);
+    return calendar !== undefined && instant !== undefined && !calendar.isOpen(instant);
+  },
+  prepare: (value, context) => {
+    const calendar = timeContextOf(context)?.calendarFor(value);
+    if (calendar === undefined) return () => false;
+    return (a) => {
+      const instant = parseInstant(a);
+      return instant !== undefined && !calendar.isOpen(instant);
+    };
+  },
+};
