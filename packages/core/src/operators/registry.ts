@@ -1,4 +1,7 @@
+import { after } from './after.js';
+import { before } from './before.js';
 import { contains } from './contains.js';
+import { dayOfWeek } from './day-of-week.js';
 import { DECORATORS } from './decorators.js';
 import type { Comparison, OperatorDecorator } from './decorators.js';
 import { doesNotContain } from './does-not-contain.js';
@@ -6,12 +9,16 @@ import { endsWith } from './ends-with.js';
 import { equal } from './equal.js';
 import { exists } from './exists.js';
 import { inOperator } from './in.js';
+import { matches } from './matches.js';
 import { notEqual } from './not-equal.js';
 import { notIn } from './not-in.js';
+import { outsideBusinessHours } from './outside-business-hours.js';
 import { greaterThan, greaterThanInclusive, lessThan, lessThanInclusive } from './numeric.js';
 import type { OperatorContext, OperatorDefinition } from './operator.js';
 import { atLeast, atMost } from './priority-order.js';
 import { startsWith } from './starts-with.js';
+import { timeBetween } from './time-between.js';
+import { withinBusinessHours } from './within-business-hours.js';
 import { within } from './within.js';
 
 /** Every operator exroute knows, by name: json-rules-engine's built-ins and exroute's additions. */
@@ -33,6 +40,13 @@ export const OPERATORS: ReadonlyMap<string, OperatorDefinition> = new Map(
     atLeast,
     atMost,
     within,
+    withinBusinessHours,
+    outsideBusinessHours,
+    timeBetween,
+    dayOfWeek,
+    before,
+    after,
+    matches,
   ].map((op) => [op.name, op]),
 );
 

@@ -1,0 +1,98 @@
+import { describe, expect, it } from 'vitest';
+import {
+  MAX_MATCH_SUBJECT_LENGTH,
+  MAX_PATTERN_LENGTH,
+  judgePattern,
+  matches,
+} from '../../src/operators/matches.js';
+import { OPERATORS } from '../../src/operators/registry.js';
+
+const names = {
+  regions: new Set<string>(),
+  calendars: new Set<string>(),
+  regionCalendars: new Set<string>(),
+};
+const context = { regionMembers: new Map<string, ReadonlySet<string>>() };
+
+describe('matches operator', () => {
+  it('is registered in the operator table', () => {
+    expect(OPERATORS.get('matches')).toBe(matches);
+  });
+
+  it.each([
+    ['INV-[0-9]{4,10}', 'INV-2024', true],
+    ['INV-[0-9]{4,10}', 'X-INV-2024', false],
+    ['INV-[0-9]{4,10}', 'INV-2024-draft', false],
+    ['.*-draft', 'INV-2024-draft', true],
+    ['urgent|critical', 'critical', true],
+    ['urgent|critical', 'not critical', false],
+    ['[A-Z]{2}', 'uk', false],
+  ])('anchors %s on both ends: %s → %s', (pattern, subject, expected) => {
+    expect(matches.prepare!(pattern, context)(subject)).toBe(expected);
+    expect(matches.evaluate(subject, pattern, context)).toBe(expected);
+  });
+
+  it.each([5, true, null, undefined, ['INV-1'], { id: 'INV-1' }])(
+    'does not match the non-string fact value %j',
+    (subject) => {
+      expect(matches.prepare!('.*', context)(subject)).toBe(false);
+      expect(matches.evaluate(subject, '.*', context)).toBe(false);
+    },
+  );
+
+  it.each(['(a+)+$', '(a|a)*', '(x+x+)+y', '(.*a){12}', '(\\w+\\s?)*$', '.*foo.*'])(
+    'rejects the backtracking pattern %s at load with EXR_UNSAFE_PATTERN',
+    (pattern) => {
+      expect(matches.checkValue!(pattern, names)?.code).toBe('EXR_UNSAFE_PATTERN');
+    },
+  );
+
+  it('rejects what the detector cannot analyse (named backreferences): undecided means unsafe', () => {
+    expect(matches.checkValue!('(?<y>[0-9]{4})-\\k<y>', names)?.code).toBe('EXR_UNSAFE_PATTERN');
+  });
+
+  it.each(['(', 'a{2,1}', '[z-a]', 'a)|(b'])(
+    'rejects the invalid pattern %s with EXR_INVALID_PATTERN',
+    (pattern) => {
+      expect(matches.checkValue!(pattern, names)?.code).toBe('EXR_INVALID_PATTERN');
+    },
+  );
+
+  it('rejects patterns longer than the analysis bound', () => {
+    expect(matches.checkValue!('a'.repeat(MAX_PATTERN_LENGTH + 1), names)?.code).toBe(
+      'EXR_UNSAFE_PATTERN',
+    );
+  });
+
+  it.each(['INV-[0-9]{4,10}', '[a-z]+@example\\.com', '(DE|FR|UK)', '.*-final'])(
+    'accepts the linear pattern %s',
+    (pattern) => {
+      expect(matches.checkValue!(pattern, names)).toBeUndefined();
+    },
+  );
+
+  it('leaves value-type problems to the loader (non-strings are not judged here)', () => {
+    expect(matches.checkValue!(42, names)).toBeUndefined();
+  });
+
+  it('answers (a+)+$ against a 20 kB subject within milliseconds', () => {
+    const subject = `${'a'.repeat(20_000)}!`;
+    const started = performance.now();
+    expect(matches.evaluate(subject, '(a+)+$', context)).toBe(false);
+    expect(matches.prepare!('(a+)+$', context)(subject)).toBe(false);
+    const small = `${'a'.repeat(30)}!`;
+    expect(matches.evaluate(small, '(a+)+$', context)).toBe(false);
+    // Generous bound: a backtracking engine would take longer than the age of the universe.
+    expect(performance.now() - started).toBeLessThan(2_000);
+  });
+
+  it('does not match subjects longer than the subject cap', () => {
+    const long = 'a'.repeat(MAX_MATCH_SUBJECT_LENGTH + 1);
+    expect(matches.prepare!('a*', context)(long)).toBe(false);
+    expect(matches.prepare!('a*', context)(long.slice(1))).toBe(true);
+  });
+
+  it('judges each pattern once', () => {
+    expect(judgePattern('INV-[0-9]+')).toBe(judgePattern('INV-[0-9]+'));
+  });
+});
