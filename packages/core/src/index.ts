@@ -48,3 +48,15 @@ export {
   FORBIDDEN_KEYS,
 } from './paths/simple-path.js';
 export type { PathSegment } from './paths/simple-path.js';
+export { parseRuleSet, checkRuleSet, INLINE_FILENAME } from './load/check-rule-set.js';
+export type { RuleSetCheck } from './load/check-rule-set.js';
+export {
+  loadRuleSet,
+  checkRuleFiles,
+  collectRuleFiles,
+  loadRuleSources,
+} from './load/rule-sources.js';
+export type { CollectedRuleFiles } from './load/rule-sources.js';
+export type { RuleSource } from './load/parse-yaml.js';
+export { validateEvent } from './validate/validate-event.js';
+export { computeRuleSetVersion } from './validate/rule-set-version.js';

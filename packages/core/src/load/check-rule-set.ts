@@ -1,0 +1,198 @@
+import type { Diagnostic } from '../model/diagnostic.js';
+import { RuleSetError } from '../model/errors.js';
+import type { RuleSet } from '../model/rule-set.js';
+import { ruleFileValidator } from '../schema/ruleset-schema.js';
+import { checkDefinitions } from '../validate/check-definitions.js';
+import { collectFile, emptyDefinitions } from '../validate/collect-definitions.js';
+import { findForbiddenKeys } from '../validate/forbidden-keys.js';
+import { fromPointer, toPointer } from '../validate/json-pointer.js';
+import { LocatedReporter } from '../validate/located-reporter.js';
+import { computeRuleSetVersion } from '../validate/rule-set-version.js';
+import { describeSchemaErrors } from '../validate/schema-diagnostics.js';
+import { checkTimeSection } from '../validate/time-section.js';
+import { MAX_YAML_DEPTH } from './limits.js';
+import { parseYamlSource } from './parse-yaml.js';
+import type { ParsedRuleFile, RuleSource } from './parse-yaml.js';
+import type { SourcePositions } from './source-positions.js';
+import { FILE_START } from './source-positions.js';
+
+/** The outcome of checking rule files: every diagnostic, and the rule set when there is no error. */
+export interface RuleSetCheck {
+  ruleSet?: RuleSet;
+  /** Errors and warnings, ordered by file (in load order), then line and column. */
+  diagnostics: Diagnostic[];
+}
+
+/** The name inline text is reported under when no filename is given. */
+export const INLINE_FILENAME = '<inline>';
+
+/**
+ * Checks rule files given as text and merges them into one rule set, collecting every problem
+ * (YAML, schema, references, conditions, time) in one pass. Never throws.
+ */
+export function checkRuleSet(sources: readonly RuleSource[]): RuleSetCheck {
+  const diagnostics: Diagnostic[] = [];
+  const report = (d: Diagnostic) => diagnostics.push(d);
+  try {
+    return runChecks(sources, diagnostics, report);
+  } catch (error) {
+    // Every check is written not to throw; this keeps the contract if one ever does.
+    report({
+      code: 'EXR_INTERNAL',
+      severity: 'error',
+      message: `the loader failed unexpectedly (${error instanceof Error ? error.message : String(error)}); please report this with the rule file`,
+      file: sources[0]?.filename ?? INLINE_FILENAME,
+      ...FILE_START,
+    });
+    return { diagnostics };
+  }
+}
+
+function runChecks(
+  sources: readonly RuleSource[],
+  diagnostics: Diagnostic[],
+  report: (d: Diagnostic) => void,
+): RuleSetCheck {
+  if (sources.length === 0) {
+    report({
+      code: 'EXR_NO_RULE_FILES',
+      severity: 'error',
+      message:
+        'no rule files were given; pass at least one .yaml/.yml file or a directory holding them',
+    });
+    return { diagnostics };
+  }
+  const positions = new Map<string, SourcePositions>();
+  const reporter = new LocatedReporter(positions, report);
+  const definitions = emptyDefinitions();
+  for (const source of sources) {
+    const parsed = parseYamlSource(source, report);
+    if (parsed === undefined) {
+      definitions.files.push(source.filename);
+      continue;
+    }
+    positions.set(parsed.file, parsed.positions);
+    if (checkFileStructure(parsed, reporter))
+      collectFile(parsed.file, parsed.value, definitions, reporter);
+    else definitions.files.push(parsed.file);
+  }
+  const checked = checkDefinitions(definitions, reporter);
+  checkTimeSection({
+    calendars: definitions.calendars,
+    regionCalendars: definitions.regionCalendars,
+    regions: definitions.regions,
+    rules: checked.rules,
+    reporter,
+    locate: (file, pointer) => reporter.locate({ file, segments: fromPointer(pointer) }),
+  });
+  const order = new Map(sources.map((source, index) => [source.filename, index]));
+  diagnostics.sort(
+    (a, b) =>
+      (order.get(a.file ?? '') ?? -1) - (order.get(b.file ?? '') ?? -1) ||
+      (a.line ?? 0) - (b.line ?? 0) ||
+      (a.column ?? 0) - (b.column ?? 0),
+  );
+  if (diagnostics.some((d) => d.severity === 'error')) return { diagnostics };
+  const content = {
+    regions: definitions.regions,
+    recipients: definitions.recipients,
+    templates: definitions.templates,
+    sharedConditions: checked.sharedConditions,
+    calendars: definitions.calendars,
+    regionCalendars: definitions.regionCalendars,
+    rules: checked.rules,
+  };
+  const ruleSet: RuleSet = {
+    version: computeRuleSetVersion(content),
+    files: definitions.files,
+    metadata: definitions.metadata,
+    ...content,
+    warnings: diagnostics.filter((d) => d.severity === 'warning'),
+  };
+  return { ruleSet, diagnostics };
+}
+
+/**
+ * Forbidden keys and the JSON Schema, for one file. Returns whether the file's data is a mapping
+ * worth collecting definitions from (even with schema errors, so references are checked too).
+ */
+function checkFileStructure(parsed: ParsedRuleFile, reporter: LocatedReporter): boolean {
+  const { file, value } = parsed;
+  if (value === null || value === undefined) {
+    reporter.error(
+      'EXR_EMPTY_FILE',
+      'the rule file is empty; start it with apiVersion: exroute/v1',
+      {
+        file,
+        segments: [],
+      },
+    );
+    return false;
+  }
+  const forbidden = new Set<string>();
+  for (const segments of findForbiddenKeys(value, MAX_YAML_DEPTH + 1)) {
+    forbidden.add(toPointer(segments));
+    reporter.error(
+      'EXR_FORBIDDEN_KEY',
+      `the key '${String(segments[segments.length - 1])}' is not allowed anywhere in a rule file (it could reach object prototypes); rename it`,
+      { file, segments },
+      { at: 'key' },
+    );
+  }
+  const validate = ruleFileValidator();
+  if (!validate(value)) {
+    for (const problem of describeSchemaErrors(validate.errors ?? [])) {
+      if (
+        problem.code === 'EXR_SCHEMA_UNKNOWN_KEY' &&
+        forbidden.has(toPointer(problem.target.segments))
+      ) {
+        continue;
+      }
+      reporter.error(
+        problem.code,
+        problem.message,
+        { file, segments: problem.target.segments },
+        {
+          at: problem.target.at,
+          hint: problem.hint,
+        },
+      );
+    }
+  }
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+/**
+ * Parses one rule file's text into a RuleSet; throws RuleSetError carrying every error found
+ * (warnings stay on `ruleSet.warnings`).
+ */
+export function parseRuleSet(text: string, options: { filename?: string } = {}): RuleSet {
+  const filename = options.filename ?? INLINE_FILENAME;
+  if (typeof text !== 'string') {
+    throw new RuleSetError([
+      {
+        code: 'EXR_NOT_TEXT',
+        severity: 'error',
+        message: `parseRuleSet needs the file's text as a string, got ${text === null ? 'null' : typeof text}`,
+        file: filename,
+        ...FILE_START,
+      },
+    ]);
+  }
+  return ruleSetOrThrow(checkRuleSet([{ text, filename }]));
+}
+
+/** The rule set of a check, or a RuleSetError with its diagnostics when any is an error. */
+export function ruleSetOrThrow(check: RuleSetCheck): RuleSet {
+  if (check.ruleSet !== undefined) return check.ruleSet;
+  const errors = check.diagnostics.filter((d) => d.severity === 'error');
+  throw new RuleSetError(errors.length > 0 ? errors : [internalProblem()]);
+}
+
+function internalProblem(): Diagnostic {
+  return {
+    code: 'EXR_INTERNAL',
+    severity: 'error',
+    message: 'the loader produced no rule set and no error; please report this',
+  };
+}

@@ -1,0 +1,232 @@
+import { isAlias, isCollection, isMap, isPair, LineCounter, parseDocument } from 'yaml';
+import type { Document, YAMLError } from 'yaml';
+import type { Report } from '../validate/report.js';
+import { MAX_ALIAS_COUNT, MAX_FILE_BYTES, MAX_YAML_DEPTH } from './limits.js';
+import { FILE_START, SourcePositions } from './source-positions.js';
+import type { LineColumn } from './source-positions.js';
+
+/** The text of one rule file and the name it is reported under. */
+export interface RuleSource {
+  text: string;
+  filename: string;
+}
+
+/** One rule file parsed into plain data, with the means to find any node's position again. */
+export interface ParsedRuleFile {
+  file: string;
+  value: unknown;
+  positions: SourcePositions;
+}
+
+/**
+ * Parses one YAML rule file with the 1.2 core schema forced and every hardening bound applied;
+ * reports each problem and returns `undefined` when the file cannot be turned into data. Never
+ * throws, whatever the parser throws.
+ */
+export function parseYamlSource(source: RuleSource, report: Report): ParsedRuleFile | undefined {
+  const file = source.filename;
+  const at = (where: LineColumn) => ({ file, line: where.line, column: where.column });
+  if (source.text.length > MAX_FILE_BYTES || Buffer.byteLength(source.text) > MAX_FILE_BYTES) {
+    report({
+      code: 'EXR_FILE_TOO_LARGE',
+      severity: 'error',
+      message: `rule file is larger than ${MAX_FILE_BYTES} bytes; split it into several files`,
+      ...at(FILE_START),
+    });
+    return undefined;
+  }
+  const lineCounter = new LineCounter();
+  let doc: Document;
+  try {
+    doc = parseDocument(source.text, {
+      schema: 'core',
+      merge: false,
+      uniqueKeys: true,
+      stringKeys: true,
+      resolveKnownTags: false,
+      prettyErrors: true,
+      strict: true,
+      lineCounter,
+    });
+  } catch (error) {
+    report(parserFailure(error, file));
+    return undefined;
+  }
+  const positions = new SourcePositions(file, doc, lineCounter);
+  let failed = reportYamlProblems(doc, positions, report);
+  if (!failed) failed = !checkTree(doc, positions, report);
+  if (failed) return undefined;
+  let value: unknown;
+  try {
+    value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (error) {
+    if (error instanceof ReferenceError) {
+      report({
+        code: 'EXR_YAML_ALIAS_LIMIT',
+        severity: 'error',
+        message: `aliases expand to too many nodes (limit ${MAX_ALIAS_COUNT}); write the values out instead of aliasing them`,
+        ...at(FILE_START),
+      });
+    } else {
+      report(parserFailure(error, file));
+    }
+    return undefined;
+  }
+  if (valueDepthExceeds(value, MAX_YAML_DEPTH)) {
+    report({
+      code: 'EXR_YAML_TOO_DEEP',
+      severity: 'error',
+      message: `aliases nest the data deeper than ${MAX_YAML_DEPTH} levels; flatten the structure`,
+      ...at(FILE_START),
+    });
+    return undefined;
+  }
+  return { file, value, positions };
+}
+
+function parserFailure(error: unknown, file: string) {
+  const where = lineColumnOf(error) ?? FILE_START;
+  const detail = error instanceof Error ? error.message.split('\n')[0] : String(error);
+  return {
+    code: 'EXR_YAML_INTERNAL',
+    severity: 'error' as const,
+    message: `the YAML parser failed (${detail}); check the file is valid YAML text`,
+    file,
+    line: where.line,
+    column: where.column,
+  };
+}
+
+function lineColumnOf(error: unknown): LineColumn | undefined {
+  const linePos = (error as { linePos?: unknown } | null)?.linePos;
+  if (!Array.isArray(linePos)) return undefined;
+  const first: unknown = linePos[0];
+  if (first === null || typeof first !== 'object') return undefined;
+  const { line, col } = first as { line?: unknown; col?: unknown };
+  return typeof line === 'number' && typeof col === 'number' ? { line, column: col } : undefined;
+}
+
+const YAML_ERROR_CODES: Readonly<Record<string, string>> = {
+  DUPLICATE_KEY: 'EXR_YAML_DUPLICATE_KEY',
+  RESOURCE_EXHAUSTION: 'EXR_YAML_TOO_DEEP',
+  TAG_RESOLVE_FAILED: 'EXR_YAML_TAG',
+  BAD_ALIAS: 'EXR_YAML_SYNTAX',
+};
+
+const MAX_PARSER_DIAGNOSTICS = 20;
+
+/** Reports the parser's errors and warnings (all fatal); true when there was any. */
+function reportYamlProblems(doc: Document, positions: SourcePositions, report: Report): boolean {
+  const problems: YAMLError[] = [...doc.errors, ...doc.warnings];
+  const seenCodes = new Set<string>();
+  let reported = 0;
+  for (const problem of problems) {
+    const code =
+      YAML_ERROR_CODES[problem.code] ??
+      (problem.name === 'YAMLWarning' ? 'EXR_YAML_WARNING' : 'EXR_YAML_SYNTAX');
+    // A stack-exhaustion cascade repeats once per nesting level; one report says it all.
+    if (code === 'EXR_YAML_TOO_DEEP' && seenCodes.has(code)) continue;
+    seenCodes.add(code);
+    if (reported++ >= MAX_PARSER_DIAGNOSTICS) break;
+    const where = positions.atOffset(problem.pos[0]);
+    report({
+      code,
+      severity: 'error',
+      message: yamlMessage(code, problem),
+      file: positions.file,
+      line: where.line,
+      column: where.column,
+    });
+  }
+  return problems.length > 0;
+}
+
+function yamlMessage(code: string, problem: YAMLError): string {
+  const detail = problem.message.split(' at line ')[0]?.split('\n')[0] ?? problem.code;
+  switch (code) {
+    case 'EXR_YAML_DUPLICATE_KEY':
+      return 'this key appears twice in the same mapping; keep one of them';
+    case 'EXR_YAML_TOO_DEEP':
+      return `the YAML nests too deeply to parse; keep nesting under ${MAX_YAML_DEPTH} levels`;
+    case 'EXR_YAML_TAG':
+      return `${detail}; rule files allow no custom or unknown tags — remove the tag and write a plain value`;
+    case 'EXR_YAML_WARNING':
+      return `${detail}; rule files must parse without warnings`;
+    default:
+      return `${detail}; fix the YAML syntax here`;
+  }
+}
+
+/**
+ * Walks the node tree without recursion: bounds nesting depth and rejects aliases that point at
+ * one of their own ancestors (they would make the data circular). True when the tree is fine.
+ */
+function checkTree(doc: Document, positions: SourcePositions, report: Report): boolean {
+  const ancestors = new Set<unknown>();
+  const stack: { node: unknown; depth: number; leaving: boolean }[] = [
+    { node: doc.contents, depth: 1, leaving: false },
+  ];
+  const fail = (code: string, message: string, node: unknown): false => {
+    const range = (node as { range?: [number, number, number] }).range;
+    const where = range ? positions.atOffset(range[0]) : FILE_START;
+    report({
+      code,
+      severity: 'error',
+      message,
+      file: positions.file,
+      line: where.line,
+      column: where.column,
+    });
+    return false;
+  };
+  while (stack.length > 0) {
+    const entry = stack.pop()!;
+    if (entry.leaving) {
+      ancestors.delete(entry.node);
+      continue;
+    }
+    const { node, depth } = entry;
+    if (isAlias(node)) {
+      if (ancestors.has(node.resolve(doc))) {
+        return fail(
+          'EXR_YAML_ALIAS_CYCLE',
+          `alias *${node.source} refers to a node that contains it; the data would be circular`,
+          node,
+        );
+      }
+      continue;
+    }
+    if (!isCollection(node)) continue;
+    if (depth > MAX_YAML_DEPTH) {
+      return fail(
+        'EXR_YAML_TOO_DEEP',
+        `the YAML nests deeper than ${MAX_YAML_DEPTH} levels; flatten the structure`,
+        node,
+      );
+    }
+    ancestors.add(node);
+    stack.push({ node, depth, leaving: true });
+    const children: unknown[] = [];
+    for (const item of node.items) {
+      if (isMap(node) && isPair(item)) children.push(item.key, item.value);
+      else children.push(item);
+    }
+    for (let i = children.length - 1; i >= 0; i--) {
+      if (children[i] != null) stack.push({ node: children[i], depth: depth + 1, leaving: false });
+    }
+  }
+  return true;
+}
+
+/** Whether plain data nests deeper than `limit` (iterative, so a cycle cannot overflow the stack). */
+export function valueDepthExceeds(value: unknown, limit: number): boolean {
+  const stack: { value: unknown; depth: number }[] = [{ value, depth: 1 }];
+  let visited = 0;
+  while (stack.length > 0) {
+    const { value: current, depth } = stack.pop()!;
+    if (current === null || typeof current !== 'object') continue;
+    if (depth > limit || ++visited > 1_000_000) return true;
+    for (const child of Object.values(current)) stack.push({ value: child, depth: depth + 1 });
+  }
+  return false;
+}

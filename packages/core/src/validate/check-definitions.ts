@@ -1,0 +1,448 @@
+import type { Condition } from '../model/condition.js';
+import type {
+  DueDefinition,
+  NotifyDefinition,
+  RecipientDefinition,
+  RuleDefinition,
+  SharedConditionDefinition,
+  TemplateDefinition,
+} from '../model/rule-set.js';
+import type { DefinedNames } from '../operators/operator.js';
+import { MAX_CONDITION_DEPTH } from '../load/limits.js';
+import { checkCondition, checkLeaf } from './check-conditions.js';
+import type { ConditionCheckContext } from './check-conditions.js';
+import { checkPlaceholders } from './check-placeholders.js';
+import type {
+  CollectedDefinitions,
+  RuleDraft,
+  SharedConditionDraft,
+} from './collect-definitions.js';
+import { desugarWhen } from './desugar-when.js';
+import { didYouMean } from './did-you-mean.js';
+import { findCycles } from './find-cycles.js';
+import { fromPointer } from './json-pointer.js';
+import type { LocatedReporter, Place } from './located-reporter.js';
+import {
+  hasOwn,
+  isRecord,
+  safeEntries,
+  stringList,
+  stringOrUndefined,
+  stringRecord,
+} from './shape-guards.js';
+
+/** The parts of a rule set that exist only after every check ran. */
+export interface CheckedDefinitions {
+  rules: RuleDefinition[];
+  sharedConditions: Map<string, SharedConditionDefinition>;
+}
+
+/**
+ * Runs every cross-reference and semantic check over the merged definitions in one pass and
+ * builds the rules (with `when` desugared into `condition`). The result is meaningful only when
+ * no error was reported.
+ */
+export function checkDefinitions(
+  defs: CollectedDefinitions,
+  reporter: LocatedReporter,
+): CheckedDefinitions {
+  const names = definedNames(defs);
+  checkRegions(defs, reporter);
+  checkRecipients(defs, reporter);
+  checkTemplates(defs.templates, reporter);
+
+  const used = new Set<string>();
+  const context: ConditionCheckContext = {
+    reporter,
+    names,
+    sharedConditions: new Set(defs.sharedConditions.keys()),
+    sharedConditionDepth: sharedConditionDepths(defs.sharedConditions),
+    onReference: (name) => used.add(name),
+  };
+  checkSharedConditionCycles(defs.sharedConditions, reporter);
+  const sharedConditions = new Map<string, SharedConditionDefinition>();
+  for (const shared of defs.sharedConditions.values()) {
+    checkCondition(shared.condition, shared.place, context);
+    sharedConditions.set(shared.name, {
+      name: shared.name,
+      condition: shared.condition as Condition,
+      location: shared.location,
+    });
+  }
+  const rules = defs.rules.map((draft) => checkRule(draft, defs, context));
+  for (const shared of defs.sharedConditions.values()) {
+    if (used.has(shared.name)) continue;
+    reporter.warning(
+      'EXR_UNUSED_SHARED_CONDITION',
+      `shared condition '${shared.name}' is not referenced by any rule or shared condition; remove it or reference it with { condition: ${shared.name} }`,
+      shared.place,
+      { at: 'key' },
+    );
+  }
+  return { rules, sharedConditions };
+}
+
+function definedNames(defs: CollectedDefinitions): DefinedNames {
+  const regions = new Set<string>();
+  for (const group of defs.regions.values()) {
+    regions.add(group.name);
+    for (const member of group.members) regions.add(member);
+  }
+  return {
+    regions,
+    calendars: new Set(defs.calendars.keys()),
+    regionCalendars: new Set(defs.regionCalendars.keys()),
+  };
+}
+
+function placeOf(location: { file: string; pointer: string }, ...more: (string | number)[]): Place {
+  return { file: location.file, segments: [...fromPointer(location.pointer), ...more] };
+}
+
+function checkRegions(defs: CollectedDefinitions, reporter: LocatedReporter): void {
+  const graph = new Map<string, string[]>();
+  for (const group of defs.regions.values()) {
+    graph.set(
+      group.name,
+      group.members.filter((m) => defs.regions.has(m)),
+    );
+  }
+  for (const cycle of findCycles(graph)) {
+    const first = defs.regions.get(cycle[0]!)!;
+    reporter.error(
+      'EXR_REGION_CYCLE',
+      `region groups contain each other: ${cycle.join(' → ')}; remove one membership`,
+      placeOf(first.location),
+      { at: 'key' },
+    );
+  }
+}
+
+function checkRecipients(defs: CollectedDefinitions, reporter: LocatedReporter): void {
+  const graph = new Map<string, string[]>();
+  for (const recipient of defs.recipients.values()) {
+    graph.set(
+      recipient.key,
+      recipient.members.filter((m) => defs.recipients.has(m)),
+    );
+    recipient.members.forEach((member, index) => {
+      if (defs.recipients.has(member)) return;
+      reporter.error(
+        'EXR_UNKNOWN_RECIPIENT',
+        `members of '${recipient.key}' names '${member}', which is not in recipients`,
+        placeOf(recipient.location, 'members', index),
+        { hint: didYouMean(member, defs.recipients.keys()) },
+      );
+    });
+    if (recipient.members.length === 0 && Object.keys(recipient.addresses).length === 0) {
+      reporter.warning(
+        'EXR_RECIPIENT_WITHOUT_ADDRESS',
+        `recipient '${recipient.key}' has no address and no members, so it never receives anything; add email/sms/fax/whatsapp or members`,
+        placeOf(recipient.location),
+        { at: 'key' },
+      );
+    }
+  }
+  for (const cycle of findCycles(graph)) {
+    const first = defs.recipients.get(cycle[0]!)!;
+    reporter.error(
+      'EXR_RECIPIENT_CYCLE',
+      `recipient groups contain each other: ${cycle.join(' → ')}; remove one of these members`,
+      placeOf(first.location),
+      { at: 'key' },
+    );
+  }
+}
+
+function checkTemplates(
+  templates: ReadonlyMap<string, TemplateDefinition>,
+  reporter: LocatedReporter,
+): void {
+  for (const template of templates.values()) {
+    if (template.subject !== undefined) {
+      checkPlaceholders(template.subject, placeOf(template.location, 'subject'), reporter);
+    }
+    for (const [name, text] of Object.entries(template.params)) {
+      checkPlaceholders(text, placeOf(template.location, 'params', name), reporter);
+    }
+  }
+}
+
+/** Names a condition references through `{ condition: name }`, found without recursion. */
+function referencedConditions(condition: unknown): string[] {
+  const names: string[] = [];
+  const stack: unknown[] = [condition];
+  while (stack.length > 0) {
+    const node = stack.pop();
+    if (!isRecord(node)) continue;
+    if (typeof node['condition'] === 'string') names.push(node['condition']);
+    if (Array.isArray(node['all'])) stack.push(...(node['all'] as unknown[]));
+    if (Array.isArray(node['any'])) stack.push(...(node['any'] as unknown[]));
+    if (hasOwn(node, 'not')) stack.push(node['not']);
+  }
+  return names;
+}
+
+function checkSharedConditionCycles(
+  shared: ReadonlyMap<string, SharedConditionDraft>,
+  reporter: LocatedReporter,
+): void {
+  const graph = new Map<string, string[]>();
+  for (const entry of shared.values()) graph.set(entry.name, referencedConditions(entry.condition));
+  for (const cycle of findCycles(graph)) {
+    reporter.error(
+      'EXR_CONDITION_CYCLE',
+      `shared conditions reference each other in a cycle: ${cycle.join(' → ')}; break the cycle`,
+      shared.get(cycle[0]!)!.place,
+      { at: 'key' },
+    );
+  }
+}
+
+/**
+ * Depth each shared condition adds when expanded (references followed, cycles cut), memoised;
+ * capped just past the limit so a deep chain costs bounded work.
+ */
+function sharedConditionDepths(
+  shared: ReadonlyMap<string, SharedConditionDraft>,
+): (name: string) => number {
+  const memo = new Map<string, number>();
+  const inProgress = new Set<string>();
+  const cap = MAX_CONDITION_DEPTH + 1;
+  const depthOfName = (name: string): number => {
+    const known = memo.get(name);
+    if (known !== undefined) return known;
+    const entry = shared.get(name);
+    if (entry === undefined || inProgress.has(name)) return 0;
+    inProgress.add(name);
+    const depth = depthOf(entry.condition, 1);
+    inProgress.delete(name);
+    memo.set(name, depth);
+    return depth;
+  };
+  const depthOf = (node: unknown, level: number): number => {
+    if (!isRecord(node) || level > cap) return level;
+    if (typeof node['condition'] === 'string') return level - 1 + depthOfName(node['condition']);
+    let deepest = level;
+    const children: unknown[] = [
+      ...(Array.isArray(node['all']) ? (node['all'] as unknown[]) : []),
+      ...(Array.isArray(node['any']) ? (node['any'] as unknown[]) : []),
+      ...(hasOwn(node, 'not') ? [node['not']] : []),
+    ];
+    for (const child of children) deepest = Math.max(deepest, depthOf(child, level + 1));
+    return Math.min(deepest, cap + 1);
+  };
+  return depthOfName;
+}
+
+function checkRule(
+  draft: RuleDraft,
+  defs: CollectedDefinitions,
+  context: ConditionCheckContext,
+): RuleDefinition {
+  const { raw, place } = draft;
+  const { reporter } = context;
+  const at = (...more: (string | number)[]): Place => ({
+    file: place.file,
+    segments: [...place.segments, ...more],
+  });
+
+  const whenValue = isRecord(raw['when']) ? raw['when'] : undefined;
+  const leaves =
+    whenValue === undefined
+      ? []
+      : desugarWhen(whenValue, (key) =>
+          reporter.error(
+            'EXR_UNSUPPORTED_PATH',
+            `'${key}' is not a field path; write a field name, optionally followed by .member or [index], e.g. data.items[0].sku`,
+            at('when', key),
+            { at: 'key' },
+          ),
+        );
+  for (const [key, value] of safeEntries(whenValue)) {
+    if (isRecord(value) && Object.keys(value).length === 0) {
+      reporter.error(
+        'EXR_CONDITION_SHAPE',
+        `'${key}: {}' has no operator; write a value, a list, or { operator: value }`,
+        at('when', key),
+      );
+    }
+  }
+  for (const leaf of leaves) {
+    const keyPlace = { place: at('when', leaf.key), at: 'key' as const };
+    const operatorPlace =
+      leaf.operatorKey === undefined
+        ? keyPlace
+        : { place: at('when', leaf.key, leaf.operatorKey), at: 'key' as const };
+    const valuePlace =
+      leaf.operatorKey === undefined
+        ? { place: at('when', leaf.key), at: 'value' as const }
+        : { place: at('when', leaf.key, leaf.operatorKey), at: 'value' as const };
+    checkLeaf(
+      {
+        fact: leaf.condition.fact,
+        path: leaf.condition.path,
+        operator: leaf.condition.operator,
+        value: leaf.condition.value,
+      },
+      { fact: keyPlace, path: keyPlace, operator: operatorPlace, value: valuePlace },
+      context,
+    );
+  }
+
+  const conditions = raw['conditions'];
+  if (conditions !== undefined) checkCondition(conditions, at('conditions'), context);
+
+  const notifyList = Array.isArray(raw['notify']) ? (raw['notify'] as unknown[]) : [];
+  const notify = notifyList.flatMap((entry, index) =>
+    isRecord(entry) ? [checkNotify(entry, at('notify', index), defs, reporter)] : [],
+  );
+
+  const effective = isRecord(raw['effective']) ? raw['effective'] : undefined;
+  return {
+    id: stringOrUndefined(raw['id']) ?? '',
+    ...optional('description', stringOrUndefined(raw['description'])),
+    ...optional('owner', stringOrUndefined(raw['owner'])),
+    priority: typeof raw['priority'] === 'number' ? raw['priority'] : 0,
+    order: draft.order,
+    ...optional('when', whenValue),
+    ...optional(
+      'conditions',
+      isRecord(conditions) ? (conditions as unknown as Condition) : undefined,
+    ),
+    condition: {
+      all: [
+        ...leaves.map((leaf) => leaf.condition),
+        ...(isRecord(conditions) ? [conditions as unknown as Condition] : []),
+      ],
+    },
+    notify,
+    stop: raw['stop'] === true,
+    ...optional(
+      'effective',
+      effective === undefined
+        ? undefined
+        : {
+            ...optional('from', stringOrUndefined(effective['from'])),
+            ...optional('until', stringOrUndefined(effective['until'])),
+            ...optional('calendar', stringOrUndefined(effective['calendar'])),
+          },
+    ),
+    location: draft.location,
+  };
+}
+
+function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
+  return value === undefined ? {} : ({ [key]: value } as { [P in K]?: V });
+}
+
+function checkNotify(
+  entry: Record<string, unknown>,
+  place: Place,
+  defs: CollectedDefinitions,
+  reporter: LocatedReporter,
+): NotifyDefinition {
+  const at = (...more: (string | number)[]): Place => ({
+    file: place.file,
+    segments: [...place.segments, ...more],
+  });
+  const to = stringList(entry['to']);
+  const templateKey = stringOrUndefined(entry['template']) ?? '';
+  to.forEach((key, index) => {
+    if (defs.recipients.has(key)) return;
+    reporter.error(
+      'EXR_UNKNOWN_RECIPIENT',
+      `recipient '${key}' is not defined under recipients`,
+      at('to', index),
+      {
+        hint: didYouMean(key, defs.recipients.keys()),
+      },
+    );
+  });
+  const template = defs.templates.get(templateKey);
+  if (template === undefined && typeof entry['template'] === 'string') {
+    reporter.error(
+      'EXR_UNKNOWN_TEMPLATE',
+      `template '${templateKey}' is not defined under templates`,
+      at('template'),
+      {
+        hint: didYouMean(templateKey, defs.templates.keys()),
+      },
+    );
+  }
+  const ownChannels = Array.isArray(entry['channels']) ? stringList(entry['channels']) : undefined;
+  if (ownChannels !== undefined && template !== undefined) {
+    ownChannels.forEach((channel, index) => {
+      if (template.channels.includes(channel)) return;
+      reporter.warning(
+        'EXR_CHANNEL_NOT_IN_TEMPLATE',
+        `template '${template.key}' does not list channel '${channel}'; check the template exists on that channel in Notifications`,
+        at('channels', index),
+      );
+    });
+  }
+  const channels = ownChannels ?? template?.channels ?? [];
+  to.forEach((key, index) => {
+    for (const { leaf, via } of expandRecipient(key, defs.recipients)) {
+      for (const channel of channels) {
+        if ((leaf.addresses[channel]?.length ?? 0) > 0) continue;
+        reporter.warning(
+          'EXR_NO_ADDRESS_FOR_CHANNEL',
+          `recipient '${leaf.key}'${via.length > 0 ? ` (via ${via.join(' → ')})` : ''} has no ${channel} address, so it gets no ${channel} notification from this entry; add one or drop the channel`,
+          at('to', index),
+        );
+      }
+    }
+  });
+  const params = isRecord(entry['params']) ? stringRecord(entry['params']) : undefined;
+  for (const [name, text] of Object.entries(params ?? {})) {
+    checkPlaceholders(text, at('params', name), reporter);
+  }
+  const due = isRecord(entry['due']) ? dueFrom(entry['due']) : undefined;
+  return {
+    to,
+    template: templateKey,
+    ...optional('channels', ownChannels),
+    ...optional('severity', stringOrUndefined(entry['severity'])),
+    ...optional('params', params),
+    ...optional('due', due),
+    ...optional(
+      'deferUntil',
+      entry['deferUntil'] === 'businessHours' ? ('businessHours' as const) : undefined,
+    ),
+    location: reporter.locate(place),
+  };
+}
+
+function dueFrom(raw: Record<string, unknown>): DueDefinition {
+  const due: DueDefinition = {};
+  for (const key of ['hours', 'businessHours', 'businessDays'] as const) {
+    const value = raw[key];
+    if (typeof value === 'number') due[key] = value;
+  }
+  return due;
+}
+
+/** Leaves reached from a recipient key, depth-first, each with the groups it was reached through. */
+function expandRecipient(
+  key: string,
+  recipients: ReadonlyMap<string, RecipientDefinition>,
+): { leaf: RecipientDefinition; via: string[] }[] {
+  const result: { leaf: RecipientDefinition; via: string[] }[] = [];
+  const seen = new Set<string>();
+  const stack: { key: string; via: string[] }[] = [{ key, via: [] }];
+  while (stack.length > 0) {
+    const next = stack.pop()!;
+    const entry = recipients.get(next.key);
+    if (entry === undefined || seen.has(next.key)) continue;
+    seen.add(next.key);
+    if (entry.members.length === 0) {
+      result.push({ leaf: entry, via: next.via });
+      continue;
+    }
+    for (let i = entry.members.length - 1; i >= 0; i--) {
+      stack.push({ key: entry.members[i]!, via: [...next.via, entry.key] });
+    }
+  }
+  return result;
+}

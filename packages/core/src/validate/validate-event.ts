@@ -1,0 +1,86 @@
+import type { ErrorObject } from 'ajv';
+import type { Diagnostic } from '../model/diagnostic.js';
+import { MAX_EVENT_DEPTH, MAX_EVENT_VALUES } from '../load/limits.js';
+import { eventValidator } from '../schema/event-schema.js';
+import { findForbiddenKeys } from './forbidden-keys.js';
+import { fromPointer, toPointer } from './json-pointer.js';
+
+/**
+ * Checks a value against the NormalizedEvent contract (event.schema.json, closed top level)
+ * after bounding its depth and size and rejecting `__proto__` / `constructor` / `prototype`
+ * keys at any depth. Returns diagnostics with JSON Pointers; empty means valid. Never throws.
+ */
+export function validateEvent(event: unknown): Diagnostic[] {
+  const bound = boundProblem(event);
+  if (bound !== undefined) return [bound];
+  const forbidden = findForbiddenKeys(event, MAX_EVENT_DEPTH + 1);
+  if (forbidden.length > 0) {
+    return forbidden.map((segments) => ({
+      code: 'EXR_EVENT_FORBIDDEN_KEY',
+      severity: 'error',
+      message: `the key '${String(segments[segments.length - 1])}' is not allowed in events; rename it in the producer or normalizer`,
+      pointer: toPointer(segments),
+    }));
+  }
+  const validate = eventValidator();
+  if (validate(event)) return [];
+  return (validate.errors ?? []).map(describeEventError);
+}
+
+function boundProblem(event: unknown): Diagnostic | undefined {
+  const stack: { value: unknown; depth: number }[] = [{ value: event, depth: 1 }];
+  let count = 0;
+  while (stack.length > 0) {
+    const { value, depth } = stack.pop()!;
+    if (++count > MAX_EVENT_VALUES) {
+      return {
+        code: 'EXR_EVENT_TOO_LARGE',
+        severity: 'error',
+        message: `the event holds more than ${MAX_EVENT_VALUES} values; send a smaller payload`,
+        pointer: '',
+      };
+    }
+    if (value === null || typeof value !== 'object') continue;
+    if (depth > MAX_EVENT_DEPTH) {
+      return {
+        code: 'EXR_EVENT_TOO_DEEP',
+        severity: 'error',
+        message: `the event nests deeper than ${MAX_EVENT_DEPTH} levels (or is circular); flatten data`,
+        pointer: '',
+      };
+    }
+    for (const child of Object.values(value)) stack.push({ value: child, depth: depth + 1 });
+  }
+  return undefined;
+}
+
+function describeEventError(error: ErrorObject): Diagnostic {
+  const params = error.params as Record<string, unknown>;
+  const pointer = error.instancePath;
+  const field = pointer === '' ? 'the event' : `'${fromPointer(pointer).join('.')}'`;
+  switch (error.keyword) {
+    case 'required':
+      return {
+        code: 'EXR_EVENT_MISSING_FIELD',
+        severity: 'error',
+        message: `the event needs the field '${String(params['missingProperty'])}'`,
+        pointer: `${pointer}/${String(params['missingProperty'])}`,
+      };
+    case 'additionalProperties':
+      return {
+        code: 'EXR_EVENT_UNKNOWN_FIELD',
+        severity: 'error',
+        message: `'${String(params['additionalProperty'])}' is not a NormalizedEvent field; put type-specific fields under data`,
+        pointer: `${pointer}/${String(params['additionalProperty'])}`,
+      };
+    default:
+      return {
+        code: 'EXR_EVENT_INVALID_FIELD',
+        severity: 'error',
+        message: `${field} ${error.message ?? 'is invalid'}${
+          error.keyword === 'enum' ? ` (${(params['allowedValues'] as unknown[]).join(', ')})` : ''
+        }`,
+        pointer,
+      };
+  }
+}
