@@ -1,0 +1,81 @@
+import { execFile } from 'node:child_process';
+import { appendFile, cp, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { afterEach, describe, expect, it } from 'vitest';
+
+// Runs the example repository's CI script against the built CLI, as its CI would, then breaks
+// copies of the repository to prove the script fails when it should.
+
+const REPO = fileURLToPath(new URL('.', import.meta.url));
+const CLI = fileURLToPath(new URL('../../packages/cli/dist/bin.js', import.meta.url));
+const env = { ...process.env, EXROUTE: `${process.execPath} ${CLI}`, NO_COLOR: '1' };
+
+async function runCi(dir: string): Promise<{ code: number; stdout: string }> {
+  try {
+    const { stdout } = await promisify(execFile)('bash', [join(dir, 'ci.sh')], { env });
+    return { code: 0, stdout };
+  } catch (error) {
+    const failed = error as { code: number; stdout: string };
+    return { code: failed.code, stdout: failed.stdout };
+  }
+}
+
+const copies: string[] = [];
+async function copyOfRepo(): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'exroute-compliance-repo-'));
+  copies.push(dir);
+  await cp(REPO, dir, { recursive: true });
+  return dir;
+}
+
+afterEach(async () => {
+  await Promise.all(copies.splice(0).map((dir) => rm(dir, { recursive: true, force: true })));
+});
+
+describe('compliance repository example', () => {
+  it('passes validate, lint and test with full coverage', async () => {
+    const { code, stdout } = await runCi(REPO);
+    expect(stdout).toContain('::: exroute validate rules/');
+    expect(stdout).toContain('::: exroute lint rules/');
+    expect(stdout).toContain('::: exroute test tests/');
+    expect(code).toBe(0);
+  });
+
+  it('fails when a rule names a recipient the directory does not have', async () => {
+    const dir = await copyOfRepo();
+    await appendFile(
+      join(dir, 'rules/review-routing.yaml'),
+      [
+        '  - id: review-marketing',
+        '    description: Marketing letters go to a team nobody defined',
+        '    owner: compliance-emea@example.com',
+        '    when: { type: content.review_requested, documentType: newsletter }',
+        '    notify: [{ to: [marketing-team], template: regulated-review }]',
+        '',
+      ].join('\n'),
+    );
+    const { code, stdout } = await runCi(dir);
+    expect(code).not.toBe(0);
+    expect(stdout).toContain('EXR_UNKNOWN_RECIPIENT');
+  });
+
+  it('fails when a rule is not covered by any suite case', async () => {
+    const dir = await copyOfRepo();
+    await appendFile(
+      join(dir, 'rules/review-routing.yaml'),
+      [
+        '  - id: review-untested',
+        '    description: A rule nobody wrote a case for',
+        '    owner: compliance-emea@example.com',
+        '    when: { type: content.review_requested, documentType: policy-change, region: FR }',
+        '    notify: [{ to: [compliance-emea], template: regulated-review }]',
+        '',
+      ].join('\n'),
+    );
+    const { code } = await runCi(dir);
+    expect(code).not.toBe(0);
+  });
+});
