@@ -15,7 +15,7 @@ import type { OperatorDefinition } from './operator.js';
 export const dayOfWeek: OperatorDefinition = {
   name: 'dayOfWeek',
   origin: 'exroute',
-  valueKind: 'weekdays',
+  valueKind: 'any',
   allowsFactValue: false,
   checkValue: checkWeekdaySet,
   evaluate: (a, b, context) => {

@@ -15,7 +15,7 @@ import type { OperatorDefinition } from './operator.js';
 export const timeBetween: OperatorDefinition = {
   name: 'timeBetween',
   origin: 'exroute',
-  valueKind: 'time-range',
+  valueKind: 'any',
   allowsFactValue: false,
   checkValue: checkTimeWindow,
   evaluate: (a, b, context) => {

@@ -94,7 +94,7 @@ export function parseInstant(value: unknown): number | undefined {
 }
 
 /** Whether the host knows `name` as a time zone (IANA names such as `Europe/London`, or `UTC`). */
-export function isKnownTimeZone(name: unknown): name is string {
+export function isKnownTimeZone(name: unknown): boolean {
   if (typeof name !== 'string' || !/^[A-Za-z][A-Za-z0-9_+\-/]*$/.test(name)) return false;
   return !Number.isNaN(new TZDate(0, name).getTime());
 }
