@@ -1,0 +1,116 @@
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { createRouter } from '@exroute/core';
+import { formatExplanation } from '@exroute/testing';
+import type { Command } from '../command.js';
+import { clockValue, flag, outputFormat, stringValues } from '../command.js';
+import { colorEnabled } from '../cli-io.js';
+import type { CliIo } from '../cli-io.js';
+import { CliUsageError } from '../errors.js';
+import { ExitCode } from '../exit-codes.js';
+import { toEvent, positioned } from '../input/event-input.js';
+import { diagnosticsOfError, loadRulesFromPaths } from '../input/load-rules.js';
+import { parseJsonText } from '../input/parse-json.js';
+import { printDiagnosticLines } from '../output/diagnostics.js';
+
+/** `exroute explain --rules <paths> <event.json>`: why each rule did or did not match. */
+export const explainCommand: Command = {
+  name: 'explain',
+  summary: 'Explain how one event is routed: every rule, every condition, the actual values.',
+  usage: 'exroute explain --rules <paths> [options] <event.json | ->',
+  details: `
+Routes one event (a JSON file, or - for stdin) and prints a trace: for every rule in
+evaluation order whether it matched, was stopped by an earlier rule or was not effective, and
+for the rules that did not match each condition with the value read from the event; then the
+notifications the event produces. Time operators show the local time and calendar used.
+
+The clock is the current time unless --at freezes it.
+
+Exit codes: 0 explained, 2 usage error, invalid rules or invalid event.`,
+  options: {
+    rules: {
+      type: 'string',
+      multiple: true,
+      valueName: 'PATH',
+      description: 'rule file or directory',
+    },
+    normalize: {
+      type: 'boolean',
+      description: 'the input is a raw Exstream payload: normalize it first',
+    },
+    at: {
+      type: 'string',
+      valueName: 'TIME',
+      description: 'freeze the router clock at this RFC 3339 instant',
+    },
+    verbose: {
+      type: 'boolean',
+      short: 'v',
+      description: 'show the condition trees of matched rules too',
+    },
+    format: { type: 'string', valueName: 'text|json', description: 'output format (default text)' },
+  },
+  async run(parsed, io) {
+    const format = outputFormat(parsed, 'explain');
+    const rulePaths = stringValues(parsed, 'rules');
+    const at = clockValue(parsed, 'explain');
+    if (rulePaths.length === 0) throw new CliUsageError('--rules is required', 'explain');
+    if (parsed.positionals.length !== 1) {
+      throw new CliUsageError('give exactly one event file (or - for stdin)', 'explain');
+    }
+    const eventPath = parsed.positionals[0] ?? '-';
+    const errorColor = colorEnabled(io.stderr, io.env);
+    const loaded = await loadRulesFromPaths(rulePaths, io.cwd);
+    if (loaded.ruleSet === undefined) {
+      printDiagnosticLines(io.stderr, loaded.diagnostics, errorColor);
+      return ExitCode.invalid;
+    }
+    const { text, file } = await readEventText(eventPath, io);
+    const json = parseJsonText(text, file);
+    if ('diagnostic' in json) {
+      printDiagnosticLines(io.stderr, [json.diagnostic], errorColor);
+      return ExitCode.invalid;
+    }
+    const input = toEvent(json.value, flag(parsed, 'normalize'), file, 1);
+    if ('diagnostics' in input) {
+      printDiagnosticLines(io.stderr, input.diagnostics, errorColor);
+      return ExitCode.invalid;
+    }
+    const router = createRouter(loaded.ruleSet, at !== undefined ? { clock: () => at } : {});
+    let explanation;
+    try {
+      explanation = router.explain(input.event);
+    } catch (error) {
+      printDiagnosticLines(
+        io.stderr,
+        diagnosticsOfError(error).map((d) => positioned(d, file, 1)),
+        errorColor,
+      );
+      return ExitCode.invalid;
+    }
+    if (format === 'json') io.stdout.write(`${JSON.stringify(explanation, null, 2)}\n`);
+    else {
+      io.stdout.write(
+        `${formatExplanation(explanation, { color: colorEnabled(io.stdout, io.env), verbose: flag(parsed, 'verbose') })}\n`,
+      );
+    }
+    return ExitCode.ok;
+  },
+};
+
+async function readEventText(path: string, io: CliIo): Promise<{ text: string; file: string }> {
+  if (path === '-') {
+    const chunks: Buffer[] = [];
+    for await (const chunk of io.stdin)
+      chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk)));
+    return { text: Buffer.concat(chunks).toString('utf8'), file: '<stdin>' };
+  }
+  try {
+    return { text: await readFile(resolve(io.cwd, path), 'utf8'), file: path };
+  } catch (error) {
+    throw new CliUsageError(
+      `cannot read '${path}' (${(error as NodeJS.ErrnoException).code ?? 'error'}); check the path`,
+      'explain',
+    );
+  }
+}

@@ -1,0 +1,338 @@
+import { createReadStream, statSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+import type { Readable } from 'node:stream';
+import { createRouter } from '@exroute/core';
+import type { Diagnostic, Router } from '@exroute/core';
+import {
+  createNotificationsClient,
+  openFileDeadLetterSink,
+  openFileOutbox,
+  toNotificationRequests,
+} from '@exroute/notifications';
+import type {
+  DeliveryResult,
+  NotificationRequest,
+  NotificationsClient,
+} from '@exroute/notifications';
+import type { Command, ParsedCommand } from '../command.js';
+import { clockValue, flag, stringValues } from '../command.js';
+import { colorEnabled } from '../cli-io.js';
+import type { CliIo } from '../cli-io.js';
+import { CliUsageError } from '../errors.js';
+import { ExitCode } from '../exit-codes.js';
+import { DELIVERY_ENV, deliverySettings } from '../input/delivery-settings.js';
+import { positioned, toEvent } from '../input/event-input.js';
+import { diagnosticsOfError, loadRulesFromPaths } from '../input/load-rules.js';
+import { parseJsonText } from '../input/parse-json.js';
+import { printDiagnosticLines } from '../output/diagnostics.js';
+import { PROGRESS_MIN_BYTES, ProgressBar } from '../output/progress-bar.js';
+
+/** Requests are handed to the client in batches of this many, so its concurrency is used. */
+const SEND_BATCH = 200;
+
+/** `exroute route --rules <paths> [events.jsonl | -]`: JSON Lines in, decisions out. */
+export const routeCommand: Command = {
+  name: 'route',
+  summary: 'Route events (JSON Lines) and print one decision per line; optionally send them.',
+  usage: 'exroute route --rules <paths> [options] [events.jsonl | -]',
+  details: `
+Reads one event per line (from the file, or stdin when the file is - or absent), routes it and
+prints its RoutingDecision as one JSON line on stdout. Blank lines are skipped. A line that is
+not valid JSON, not an event, or fails event validation is reported on stderr as
+  file:line:column  CODE  message
+and counted; a summary line on stderr ends the run. On a terminal, inputs over 1 MiB show a
+progress bar on stderr.
+
+--normalize treats each line as a raw Exstream payload (tracking event, orchestration job,
+design-asset change or CloudEvent) and normalizes it first.
+
+--send also delivers each decision through OpenText Notifications, at least once, with retries.
+Settings come from flags or, when a flag is absent, from these environment variables:
+  ${DELIVERY_ENV.baseUrl.padEnd(28)}--notifications-url   API host, e.g. https://t2api.us.cloudmessaging.opentext.com
+  ${DELIVERY_ENV.authUrl.padEnd(28)}--auth-url            token host, e.g. https://us.api.opentext.com
+  ${DELIVERY_ENV.tenant.padEnd(28)}--tenant              tenant id
+  ${DELIVERY_ENV.clientId.padEnd(28)}--client-id           service client id
+  ${DELIVERY_ENV.clientSecret.padEnd(28)}(environment only)    service client secret
+  ${DELIVERY_ENV.outbox.padEnd(28)}--outbox              outbox file (JSON Lines) for crash-safe delivery
+  ${DELIVERY_ENV.deadLetters.padEnd(28)}--dead-letters        file receiving requests that finally failed
+Secrets are never printed.
+
+Exit codes: 0 every line routed (and delivered), 1 bad lines or undelivered requests,
+2 usage error, invalid rules or unusable delivery settings.`,
+  options: {
+    rules: {
+      type: 'string',
+      multiple: true,
+      valueName: 'PATH',
+      description: 'rule file or directory',
+    },
+    normalize: {
+      type: 'boolean',
+      description: 'lines are raw Exstream payloads: normalize them first',
+    },
+    at: {
+      type: 'string',
+      valueName: 'TIME',
+      description: 'freeze the router clock at this RFC 3339 instant',
+    },
+    send: {
+      type: 'boolean',
+      description: 'deliver the notifications through OpenText Notifications',
+    },
+    'notifications-url': {
+      type: 'string',
+      valueName: 'URL',
+      description: `Notifications API host (${DELIVERY_ENV.baseUrl})`,
+    },
+    'auth-url': {
+      type: 'string',
+      valueName: 'URL',
+      description: `token host (${DELIVERY_ENV.authUrl})`,
+    },
+    tenant: { type: 'string', valueName: 'ID', description: `tenant id (${DELIVERY_ENV.tenant})` },
+    'client-id': {
+      type: 'string',
+      valueName: 'ID',
+      description: `service client id (${DELIVERY_ENV.clientId})`,
+    },
+    outbox: {
+      type: 'string',
+      valueName: 'FILE',
+      description: `outbox file (${DELIVERY_ENV.outbox})`,
+    },
+    'dead-letters': {
+      type: 'string',
+      valueName: 'FILE',
+      description: `dead-letter file (${DELIVERY_ENV.deadLetters})`,
+    },
+    'allow-insecure-http': {
+      type: 'boolean',
+      description: 'allow plain http to a non-loopback test server',
+    },
+    progress: {
+      type: 'boolean',
+      description: 'show the progress bar whatever the input size (terminal only)',
+    },
+  },
+  async run(parsed, io) {
+    const rulePaths = stringValues(parsed, 'rules');
+    const at = clockValue(parsed, 'route');
+    if (rulePaths.length === 0) throw new CliUsageError('--rules is required', 'route');
+    if (parsed.positionals.length > 1) {
+      throw new CliUsageError('give at most one events file (or - for stdin)', 'route');
+    }
+    const errorColor = colorEnabled(io.stderr, io.env);
+    const loaded = await loadRulesFromPaths(rulePaths, io.cwd);
+    if (loaded.ruleSet === undefined) {
+      printDiagnosticLines(io.stderr, loaded.diagnostics, errorColor);
+      return ExitCode.invalid;
+    }
+    const router = createRouter(loaded.ruleSet, at !== undefined ? { clock: () => at } : {});
+    const input = openInput(parsed.positionals[0] ?? '-', io);
+    let delivery: Delivery | undefined;
+    if (flag(parsed, 'send')) {
+      try {
+        delivery = await Delivery.open(parsed, io, (diagnostic) =>
+          printDiagnosticLines(io.stderr, [diagnostic], errorColor),
+        );
+      } catch (error) {
+        printDiagnosticLines(io.stderr, diagnosticsOfError(error), errorColor);
+        return ExitCode.invalid;
+      }
+    }
+    const progress =
+      io.stderr.isTTY === true && (flag(parsed, 'progress') || input.size >= PROGRESS_MIN_BYTES)
+        ? new ProgressBar(io.stderr, input.size)
+        : undefined;
+    const counts = await routeLines(
+      input,
+      router,
+      flag(parsed, 'normalize'),
+      io,
+      delivery,
+      progress,
+      errorColor,
+    );
+    progress?.finish();
+    const undelivered = delivery !== undefined ? await delivery.finish() : 0;
+    io.stderr.write(
+      `routed ${counts.routed} events from ${counts.lines} lines; ${counts.bad} bad lines${
+        delivery !== undefined
+          ? `; ${delivery.delivered} requests delivered, ${undelivered} not delivered`
+          : ''
+      }\n`,
+    );
+    return counts.bad > 0 || undelivered > 0 ? ExitCode.failures : ExitCode.ok;
+  },
+};
+
+interface LineInput {
+  stream: Readable;
+  file: string;
+  /** Bytes, or 0 when unknown (stdin). */
+  size: number;
+  bytesRead: () => number;
+}
+
+function openInput(path: string, io: CliIo): LineInput {
+  let bytes = 0;
+  if (path === '-') {
+    io.stdin.on('data', (chunk: Buffer | string) => (bytes += chunk.length));
+    return { stream: io.stdin, file: '<stdin>', size: 0, bytesRead: () => bytes };
+  }
+  const absolute = resolve(io.cwd, path);
+  let size: number;
+  try {
+    const stats = statSync(absolute);
+    if (!stats.isFile()) throw new Error('not a file');
+    size = stats.size;
+  } catch {
+    throw new CliUsageError(
+      `cannot read '${path}'; give a JSON Lines file or - for stdin`,
+      'route',
+    );
+  }
+  const stream = createReadStream(absolute);
+  stream.on('data', (chunk: Buffer | string) => (bytes += chunk.length));
+  return { stream, file: path, size, bytesRead: () => bytes };
+}
+
+async function routeLines(
+  input: LineInput,
+  router: Router,
+  normalizeRaw: boolean,
+  io: CliIo,
+  delivery: Delivery | undefined,
+  progress: ProgressBar | undefined,
+  color: boolean,
+): Promise<{ lines: number; routed: number; bad: number }> {
+  const counts = { lines: 0, routed: 0, bad: 0 };
+  const reportBad = (diagnostics: Diagnostic[]): void => {
+    counts.bad += 1;
+    printDiagnosticLines(io.stderr, diagnostics, color);
+  };
+  const lines = createInterface({ input: input.stream, crlfDelay: Infinity });
+  for await (const text of lines) {
+    counts.lines += 1;
+    const lineNumber = counts.lines;
+    progress?.update(input.bytesRead(), counts.routed, counts.bad);
+    if (text.trim() === '') continue;
+    const json = parseJsonText(text, input.file, lineNumber - 1);
+    if ('diagnostic' in json) {
+      reportBad([json.diagnostic]);
+      continue;
+    }
+    const parsed = toEvent(json.value, normalizeRaw, input.file, lineNumber);
+    if ('diagnostics' in parsed) {
+      reportBad(parsed.diagnostics);
+      continue;
+    }
+    let decision;
+    try {
+      decision = router.route(parsed.event);
+    } catch (error) {
+      reportBad(diagnosticsOfError(error).map((d) => positioned(d, input.file, lineNumber)));
+      continue;
+    }
+    counts.routed += 1;
+    io.stdout.write(`${JSON.stringify(decision)}\n`);
+    if (delivery !== undefined) {
+      const mapping = toNotificationRequests(decision, parsed.event);
+      printDiagnosticLines(
+        io.stderr,
+        mapping.diagnostics.map((d) => positioned(d, input.file, lineNumber)),
+        color,
+      );
+      await delivery.add(mapping.requests);
+    }
+  }
+  return counts;
+}
+
+/** Batches requests into the Notifications client and counts the outcomes. */
+class Delivery {
+  delivered = 0;
+  failed = 0;
+  private pending: NotificationRequest[] = [];
+  private readonly client: NotificationsClient;
+  private readonly closers: (() => Promise<void>)[];
+  private readonly report: (diagnostic: Diagnostic) => void;
+
+  private constructor(
+    client: NotificationsClient,
+    closers: (() => Promise<void>)[],
+    report: (diagnostic: Diagnostic) => void,
+  ) {
+    this.client = client;
+    this.closers = closers;
+    this.report = report;
+  }
+
+  /**
+   * Opens the outbox and dead-letter files (when configured) and the client, then resends what
+   * an earlier run left in the outbox; throws the notifications package's DeliveryError.
+   */
+  static async open(
+    parsed: ParsedCommand,
+    io: CliIo,
+    report: (diagnostic: Diagnostic) => void,
+  ): Promise<Delivery> {
+    const settings = deliverySettings(parsed, io);
+    const closers: (() => Promise<void>)[] = [];
+    const outbox =
+      settings.outbox !== undefined ? await openFileOutbox(settings.outbox) : undefined;
+    if (outbox !== undefined) closers.push(() => outbox.close());
+    const deadLetters =
+      settings.deadLetters !== undefined
+        ? await openFileDeadLetterSink(settings.deadLetters)
+        : undefined;
+    if (deadLetters !== undefined) closers.push(() => deadLetters.close());
+    const client = createNotificationsClient({
+      ...settings.client,
+      ...(outbox !== undefined ? { outbox } : {}),
+      ...(deadLetters !== undefined ? { deadLetters } : {}),
+    });
+    const delivery = new Delivery(client, closers, report);
+    if (outbox !== undefined && outbox.pendingCount > 0) {
+      delivery.count(await client.replayOutbox());
+    }
+    return delivery;
+  }
+
+  async add(requests: readonly NotificationRequest[]): Promise<void> {
+    this.pending.push(...requests);
+    if (this.pending.length >= SEND_BATCH) await this.flush();
+  }
+
+  /** Sends what is left and closes the client and files; resolves to the undelivered count. */
+  async finish(): Promise<number> {
+    await this.flush();
+    await this.client.close();
+    for (const close of this.closers) await close();
+    return this.failed;
+  }
+
+  private async flush(): Promise<void> {
+    const batch = this.pending;
+    this.pending = [];
+    if (batch.length > 0) this.count(await this.client.send(batch));
+  }
+
+  private count(results: readonly DeliveryResult[]): void {
+    for (const result of results) {
+      if (result.status === 'delivered') {
+        this.delivered += 1;
+        continue;
+      }
+      this.failed += 1;
+      this.report({
+        code: result.reason,
+        severity: 'error',
+        message: `request ${result.key} was not delivered after ${result.attempts} attempt(s)${
+          result.lastStatus !== undefined ? ` (last HTTP status ${result.lastStatus})` : ''
+        }; it is in the dead-letter file when one is configured`,
+      });
+    }
+  }
+}

@@ -1,0 +1,54 @@
+import { resolve } from 'node:path';
+import { ExrouteError, checkRuleFiles } from '@exroute/core';
+import type { Diagnostic, RuleSet } from '@exroute/core';
+import { expandRuleFiles } from '@exroute/testing';
+
+/** A loaded rule set (with its warnings), or every diagnostic explaining why there is none. */
+export interface RuleLoadResult {
+  ruleSet?: RuleSet;
+  /** Errors and warnings; the rule set is present only when there is no error. */
+  diagnostics: Diagnostic[];
+  files: string[];
+  /** True when a path does not exist or holds no rule files: a usage problem, not a rule problem. */
+  badPaths: boolean;
+}
+
+const PATH_CODES = new Set(['EXR_FILE_NOT_FOUND', 'EXR_NO_RULE_FILES', 'EXR_FILE_UNREADABLE']);
+
+/**
+ * Loads the rule files under `paths` through the core loader (directories contribute their own
+ * *.yaml / *.yml files, suite files excluded); never throws for bad input.
+ */
+export async function loadRulesFromPaths(
+  paths: readonly string[],
+  cwd: string,
+): Promise<RuleLoadResult> {
+  const expanded = expandRuleFiles(paths.map((path) => resolve(cwd, path)));
+  if (expanded.diagnostics.length > 0) {
+    return { diagnostics: expanded.diagnostics, files: expanded.files, badPaths: true };
+  }
+  try {
+    const check = await checkRuleFiles(expanded.files);
+    const hasErrors = check.diagnostics.some((d) => d.severity === 'error');
+    return {
+      ...(check.ruleSet !== undefined && !hasErrors ? { ruleSet: check.ruleSet } : {}),
+      diagnostics: check.diagnostics,
+      files: expanded.files,
+      badPaths: check.diagnostics.some((d) => PATH_CODES.has(d.code)),
+    };
+  } catch (error) {
+    return { diagnostics: diagnosticsOfError(error), files: expanded.files, badPaths: false };
+  }
+}
+
+/** The diagnostics an exroute error carries, or one describing an unexpected failure. */
+export function diagnosticsOfError(error: unknown): Diagnostic[] {
+  if (error instanceof ExrouteError) return error.diagnostics;
+  return [
+    {
+      code: 'EXR_CLI_INTERNAL',
+      severity: 'error',
+      message: `unexpected failure: ${error instanceof Error ? error.message : String(error)}`,
+    },
+  ];
+}

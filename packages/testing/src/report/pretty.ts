@@ -1,0 +1,120 @@
+import type { CaseResult, ExpectationFailure, SuiteRunResult } from '../run/results.js';
+import { displayPath, formatDiagnosticLine } from './display-path.js';
+import { formatExplanation, showValue } from './explanation-text.js';
+import { createPalette } from './palette.js';
+import type { Palette } from './palette.js';
+
+/** Options for the pretty reporter. */
+export interface PrettyReportOptions {
+  color?: boolean;
+  /** Include the coverage section (rules never exercised). */
+  coverage?: boolean;
+  /** Minimum coverage percentage; shown with the coverage line when set. */
+  minCoverage?: number;
+}
+
+/**
+ * A human-readable report: one line per case, and for each failure the expectation, what the
+ * router decided, and the explain trace of the event; diagnostics as `file:line:column  CODE`.
+ */
+export function formatPrettyReport(
+  result: SuiteRunResult,
+  options: PrettyReportOptions = {},
+): string {
+  const palette = createPalette(options.color ?? false);
+  const lines: string[] = [];
+  for (const diagnostic of result.diagnostics) lines.push(formatDiagnosticLine(diagnostic));
+  for (const suite of result.suites) {
+    const badge =
+      suite.outcome === 'pass'
+        ? palette.pass('PASS ')
+        : suite.outcome === 'fail'
+          ? palette.fail('FAIL ')
+          : palette.fail('ERROR');
+    lines.push(
+      `${badge} ${suite.name ?? '(unreadable suite)'}  ${palette.dim(displayPath(suite.file))}`,
+    );
+    for (const diagnostic of suite.diagnostics)
+      lines.push(`    ${formatDiagnosticLine(diagnostic)}`);
+    for (const testCase of suite.cases) lines.push(...caseLines(testCase, palette));
+  }
+  const { summary } = result;
+  lines.push('');
+  lines.push(
+    `Suites: ${summary.suites}   Cases: ${palette.pass(`${summary.passed} passed`)}, ${
+      summary.failed > 0 ? palette.fail(`${summary.failed} failed`) : `${summary.failed} failed`
+    }, ${summary.errors > 0 ? palette.fail(`${summary.errors} errors`) : `${summary.errors} errors`}   (${result.durationMs} ms)`,
+  );
+  if (options.coverage === true || options.minCoverage !== undefined) {
+    const { coverage } = result;
+    const minimum = options.minCoverage !== undefined ? ` (minimum ${options.minCoverage}%)` : '';
+    lines.push(
+      `Coverage: ${coverage.covered}/${coverage.total} rules matched, ${coverage.percent}%${minimum}`,
+    );
+    if (options.coverage === true) {
+      for (const rule of coverage.uncovered) {
+        lines.push(
+          `  ${palette.warn('never exercised')}  ${rule.ruleId}  ${palette.dim(`${displayPath(rule.file)}:${rule.line}`)}`,
+        );
+      }
+    }
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+function caseLines(testCase: CaseResult, palette: Palette): string[] {
+  const where = palette.dim(`${displayPath(testCase.file)}:${testCase.line}:${testCase.column}`);
+  switch (testCase.outcome) {
+    case 'pass':
+      return [`  ${palette.pass('✓')} ${testCase.name}`];
+    case 'error':
+      return [
+        `  ${palette.fail('!')} ${testCase.name}  ${where}  ${palette.fail('error')}`,
+        ...testCase.diagnostics.map((d) => `      ${formatDiagnosticLine(d)}`),
+      ];
+    case 'fail':
+      return [
+        `  ${palette.fail('✗')} ${testCase.name}  ${where}`,
+        ...testCase.failures.flatMap((failure) => failureLines(failure, palette)),
+        ...(testCase.explanation
+          ? [
+              formatExplanation(testCase.explanation, {
+                color: paletteIsColored(palette),
+                indent: '        ',
+              }),
+            ]
+          : []),
+      ];
+  }
+}
+
+/** The lines describing one failed expectation (shared with the JUnit and vitest output). */
+export function failureLines(
+  failure: ExpectationFailure,
+  palette: Palette = createPalette(false),
+): string[] {
+  const lines = [
+    `      ${palette.fail(`expect.${failure.expectation}`)}  ${palette.dim(`${displayPath(failure.file)}:${failure.line}:${failure.column}`)}`,
+    `        expected: ${showValue(failure.expected)}`,
+    `        actual:   ${showValue(failure.actual)}`,
+  ];
+  if (failure.missing?.length) lines.push(`        missing:    ${failure.missing.join(', ')}`);
+  if (failure.unexpected?.length)
+    lines.push(`        unexpected: ${failure.unexpected.join(', ')}`);
+  return lines;
+}
+
+/** A plain-text account of one non-passing case: failures or diagnostics, then the trace. */
+export function describeCaseProblem(testCase: CaseResult): string {
+  if (testCase.outcome === 'error') {
+    return testCase.diagnostics.map((d) => formatDiagnosticLine(d)).join('\n');
+  }
+  const lines = testCase.failures.flatMap((failure) => failureLines(failure));
+  if (testCase.explanation)
+    lines.push(formatExplanation(testCase.explanation, { indent: '      ' }));
+  return lines.join('\n');
+}
+
+function paletteIsColored(palette: Palette): boolean {
+  return palette.bold('x') !== 'x';
+}

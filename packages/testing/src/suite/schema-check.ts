@@ -1,0 +1,85 @@
+/**
+ * Validates suite data against schema/suite.schema.json and turns ajv's errors into positioned
+ * Diagnostics (ajv's instancePath → YAML node → line and column).
+ */
+import { readFileSync } from 'node:fs';
+import { Ajv } from 'ajv';
+import type { ErrorObject, ValidateFunction } from 'ajv';
+import type { Diagnostic } from '@exroute/core';
+import { closestName } from './did-you-mean.js';
+import { childPointer } from './yaml-source.js';
+import type { YamlSource } from './yaml-source.js';
+
+/** The suite JSON Schema's location inside the installed package. */
+export const SUITE_SCHEMA_URL = new URL('../../schema/suite.schema.json', import.meta.url);
+
+let compiled: ValidateFunction | undefined;
+
+function suiteValidator(): ValidateFunction {
+  if (compiled === undefined) {
+    const schema = JSON.parse(readFileSync(SUITE_SCHEMA_URL, 'utf8')) as Record<string, unknown>;
+    // allErrors is safe here: inputs are size- and depth-capped and the patterns are linear.
+    const ajv = new Ajv({ allErrors: true, strict: true, strictNumbers: true });
+    compiled = ajv.compile(schema);
+  }
+  return compiled;
+}
+
+/** Every schema violation of the suite in `source`, positioned; empty when it conforms. */
+export function checkSuiteSchema(source: YamlSource): Diagnostic[] {
+  const validate = suiteValidator();
+  if (validate(source.data)) return [];
+  return (validate.errors ?? []).map((error) => toDiagnostic(error, source));
+}
+
+function toDiagnostic(error: ErrorObject, source: YamlSource): Diagnostic {
+  const at = error.instancePath;
+  const where = at === '' ? 'the suite' : `'${at}'`;
+  switch (error.keyword) {
+    case 'required': {
+      const field = String((error.params as { missingProperty: string }).missingProperty);
+      return {
+        code: 'EXR_SUITE_MISSING_FIELD',
+        severity: 'error',
+        message: `${where} needs the field '${field}'`,
+        ...source.locate(at),
+      };
+    }
+    case 'additionalProperties': {
+      const field = String((error.params as { additionalProperty: string }).additionalProperty);
+      const parent = error.parentSchema as { properties?: Record<string, unknown> } | undefined;
+      const allowed = Object.keys(parent?.properties ?? {});
+      const suggestion = closestName(field, allowed);
+      return {
+        code: 'EXR_SUITE_UNKNOWN_FIELD',
+        severity: 'error',
+        message: `unknown field '${field}' in ${where}; allowed: ${allowed.join(', ')}`,
+        ...source.locateKey(childPointer(at, field)),
+        ...(suggestion !== undefined ? { hint: `did you mean '${suggestion}'?` } : {}),
+      };
+    }
+    case 'pattern':
+      return {
+        code: 'EXR_SUITE_INVALID_TIME',
+        severity: 'error',
+        message: `${where} must be an RFC 3339 date-time with an offset, e.g. 2026-11-30T10:00:00Z`,
+        ...source.locate(at),
+      };
+    case 'enum': {
+      const allowed = (error.params as { allowedValues: unknown[] }).allowedValues;
+      return {
+        code: 'EXR_SUITE_INVALID_VALUE',
+        severity: 'error',
+        message: `${where} must be one of ${allowed.map((v) => JSON.stringify(v)).join(', ')}`,
+        ...source.locate(at),
+      };
+    }
+    default:
+      return {
+        code: 'EXR_SUITE_INVALID_VALUE',
+        severity: 'error',
+        message: `${where} ${error.message ?? 'is invalid'}`,
+        ...source.locate(at),
+      };
+  }
+}
