@@ -16,7 +16,9 @@ export type NormalizationCode =
   | 'EXR_UNKNOWN_JOB_STATUS'
   | 'EXR_UNSUPPORTED_SPECVERSION'
   | 'EXR_INVALID_JSON'
-  | 'EXR_LINE_TOO_LONG';
+  | 'EXR_LINE_TOO_LONG'
+  | 'EXR_SOURCE_UNREADABLE'
+  | 'EXR_INTERNAL_ERROR';
 
 /** Stable codes of the diagnostics the mapping-file loader reports. */
 export type MappingCode =

@@ -40,3 +40,21 @@ export { channelFromName } from './mapping/channel-name.js';
 export { NormalizationError, MappingError } from './errors.js';
 export type { NormalizationCode, MappingCode } from './errors.js';
 export { canonicalJson, contentHashId } from './raw/stable-id.js';
+export {
+  normalizeStream,
+  normalizeLine,
+  DEFAULT_MAX_LINE_LENGTH,
+} from './stream/normalize-stream.js';
+export type {
+  NormalizeStreamOptions,
+  StreamItem,
+  StreamSummary,
+  LineError,
+  JsonLinesSource,
+} from './stream/normalize-stream.js';
+export {
+  generateSampleEvents,
+  SAMPLE_MIX,
+  SAMPLE_TENANTS,
+} from './sample/generate-sample-events.js';
+export type { SampleOptions, SampleFlow } from './sample/generate-sample-events.js';

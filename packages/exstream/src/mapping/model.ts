@@ -21,6 +21,7 @@ export const MATCH_KEYS = [
   'eventType',
   'source',
   'schemaType',
+  'flowModel',
 ] as const;
 
 /** One named match key, or `manifest.<Field>`. */
@@ -82,5 +83,6 @@ export interface MatchContext {
   channel?: string | undefined;
   channelName?: string | undefined;
   schemaType?: string | undefined;
+  flowModel?: string | undefined;
   manifest?: Readonly<Record<string, unknown>> | undefined;
 }

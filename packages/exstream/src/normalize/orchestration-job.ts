@@ -152,7 +152,16 @@ export function normalizeOrchestrationRecord(
   if (priorityText !== undefined && isPriority(priorityText)) explicit.priority = priorityText;
   const fields = resolveMappedFields(
     mapping,
-    { eventType: type, source, communicationId, domain, tenant, channel, channelName: outputQueue },
+    {
+      eventType: type,
+      source,
+      communicationId,
+      domain,
+      tenant,
+      channel,
+      channelName: outputQueue,
+      flowModel,
+    },
     {
       explicit,
       ...(tenant !== undefined ? { fallback: { tenant } } : {}),

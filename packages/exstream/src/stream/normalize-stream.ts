@@ -1,0 +1,192 @@
+import { createReadStream } from 'node:fs';
+import type { Diagnostic, NormalizedEvent } from '@exroute/core';
+import { NormalizationError } from '../errors.js';
+import { normalize } from '../normalize/normalize.js';
+import type { NormalizeOptions } from '../normalize/options.js';
+
+/** Lines longer than this (in UTF-16 code units) are reported, not parsed: one line cannot exhaust memory. */
+export const DEFAULT_MAX_LINE_LENGTH = 1024 * 1024;
+
+/** Options of `normalizeStream`. */
+export interface NormalizeStreamOptions extends NormalizeOptions {
+  /** Longest line accepted; longer lines become EXR_LINE_TOO_LONG errors. Default 1 MiB. */
+  maxLineLength?: number;
+}
+
+/** Why one line produced no event. */
+export interface LineError {
+  /** The first diagnostic's code, e.g. `EXR_INVALID_JSON`, `EXR_UNKNOWN_SHAPE`. */
+  code: string;
+  message: string;
+  diagnostics: Diagnostic[];
+}
+
+/** One non-blank line's outcome; `line` is the 1-based physical line number in the input. */
+export type StreamItem =
+  { line: number; event: NormalizedEvent } | { line: number; error: LineError };
+
+/**
+ * Totals of one run. Blank (whitespace-only) lines are skipped and counted in `blankLines`;
+ * every other line is read and yields exactly one item, so `events + errors === linesRead`.
+ */
+export interface StreamSummary {
+  linesRead: number;
+  blankLines: number;
+  events: number;
+  errors: number;
+}
+
+/** Anything `normalizeStream` reads from: a file path, a Node Readable, or any async iterable of text or bytes. */
+export type JsonLinesSource = string | AsyncIterable<string | Uint8Array>;
+
+/**
+ * Reads JSON Lines and yields, per non-blank line, the normalized event or the error that line
+ * caused; a bad line never stops the run. The generator's return value is the StreamSummary.
+ * Only an unreadable source ends the run early, with NormalizationError (EXR_SOURCE_UNREADABLE).
+ */
+export async function* normalizeStream(
+  source: JsonLinesSource,
+  options: NormalizeStreamOptions = {},
+): AsyncGenerator<StreamItem, StreamSummary, undefined> {
+  const maxLineLength = options.maxLineLength ?? DEFAULT_MAX_LINE_LENGTH;
+  const summary: StreamSummary = { linesRead: 0, blankLines: 0, events: 0, errors: 0 };
+  const decoder = new TextDecoder('utf-8');
+  let pending = '';
+  let lineNumber = 0;
+  let overlong = false;
+
+  const take = (text: string): StreamItem | undefined => {
+    lineNumber++;
+    if (overlong || text.length > maxLineLength) {
+      overlong = false;
+      return count(summary, lineTooLong(lineNumber, maxLineLength));
+    }
+    const item = normalizeLine(text, lineNumber, options);
+    if (item === undefined) {
+      summary.blankLines++;
+      return undefined;
+    }
+    return count(summary, item);
+  };
+
+  try {
+    for await (const chunk of openSource(source)) {
+      let text =
+        pending + (typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true }));
+      let start = 0;
+      let newline = text.indexOf('\n', start);
+      while (newline >= 0) {
+        const item = take(overlong ? '' : text.slice(start, newline));
+        if (item !== undefined) yield item;
+        start = newline + 1;
+        newline = text.indexOf('\n', start);
+      }
+      text = text.slice(start);
+      if (text.length > maxLineLength) {
+        overlong = true;
+        text = '';
+      }
+      pending = overlong ? '' : text;
+    }
+  } catch (error) {
+    if (error instanceof NormalizationError) throw error;
+    const reason = error instanceof Error && 'code' in error ? String(error.code) : 'read error';
+    throw new NormalizationError([
+      {
+        code: 'EXR_SOURCE_UNREADABLE',
+        severity: 'error',
+        message: `cannot read the JSON Lines source (${reason}) after line ${lineNumber}; check the path or stream`,
+        pointer: '',
+      },
+    ]);
+  }
+  pending += decoder.decode();
+  if (pending !== '' || overlong) {
+    const item = take(pending);
+    if (item !== undefined) yield item;
+  }
+  return summary;
+}
+
+function openSource(source: JsonLinesSource): AsyncIterable<string | Uint8Array> {
+  if (typeof source === 'string') return createReadStream(source) as AsyncIterable<Uint8Array>;
+  if (source !== null && typeof source === 'object' && Symbol.asyncIterator in source)
+    return source;
+  throw new NormalizationError([
+    {
+      code: 'EXR_SOURCE_UNREADABLE',
+      severity: 'error',
+      message:
+        'normalizeStream reads from a file path, a Readable stream or an async iterable of strings or bytes',
+      pointer: '',
+    },
+  ]);
+}
+
+function count(summary: StreamSummary, item: StreamItem): StreamItem {
+  summary.linesRead++;
+  if ('event' in item) summary.events++;
+  else summary.errors++;
+  return item;
+}
+
+/** Normalizes one JSON Lines line; `undefined` for a blank line. Never throws. */
+export function normalizeLine(
+  rawLine: string,
+  line: number,
+  options: NormalizeOptions = {},
+): StreamItem | undefined {
+  let text = rawLine.endsWith('\r') ? rawLine.slice(0, -1) : rawLine;
+  if (line === 1 && text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  if (text.trim() === '') return undefined;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (error) {
+    const detail = error instanceof Error ? error.message.slice(0, 120) : 'syntax error';
+    return lineError(line, [
+      {
+        code: 'EXR_INVALID_JSON',
+        severity: 'error',
+        message: `line ${line} is not valid JSON (${detail}); each line must hold one JSON object`,
+        pointer: '',
+      },
+    ]);
+  }
+  try {
+    return { line, event: normalize(parsed, options) };
+  } catch (error) {
+    if (error instanceof NormalizationError) return lineError(line, error.diagnostics);
+    return lineError(line, [
+      {
+        code: 'EXR_INTERNAL_ERROR',
+        severity: 'error',
+        message: `normalizing line ${line} failed unexpectedly; please report this as an exroute bug`,
+        pointer: '',
+      },
+    ]);
+  }
+}
+
+function lineError(line: number, diagnostics: Diagnostic[]): StreamItem {
+  const first = diagnostics[0];
+  return {
+    line,
+    error: {
+      code: first?.code ?? 'EXR_INTERNAL_ERROR',
+      message: first?.message ?? 'unknown error',
+      diagnostics,
+    },
+  };
+}
+
+function lineTooLong(line: number, maxLineLength: number): StreamItem {
+  return lineError(line, [
+    {
+      code: 'EXR_LINE_TOO_LONG',
+      severity: 'error',
+      message: `line ${line} is longer than ${maxLineLength} characters and was skipped; split the payload or raise maxLineLength`,
+      pointer: '',
+    },
+  ]);
+}
