@@ -8,6 +8,7 @@ import type {
 import { didYouMean } from './did-you-mean.js';
 import { fromPointer } from './json-pointer.js';
 import type { LocatedReporter } from './located-reporter.js';
+import { checkTimeDefinitions } from '../time/check.js';
 
 /** Everything time checks need: calendars, their region mapping, the rules, and positions. */
 export interface TimeSectionInput {
@@ -31,6 +32,7 @@ export interface TimeSectionInput {
  */
 export function checkTimeSection(input: TimeSectionInput): void {
   const { calendars, regionCalendars, rules, reporter } = input;
+  checkTimeDefinitions({ calendars, regionCalendars, regions: input.regions, rules }, reporter);
   for (const mapping of regionCalendars.values()) {
     if (calendars.has(mapping.calendar) || mapping.calendar === '') continue;
     reporter.error(
