@@ -55,7 +55,7 @@ export type DeliveryEvent =
     }
   | { type: 'delivered'; key: string; jobId: string; attempts: number }
   | { type: 'dead-lettered'; key: string; reason: string; attempts: number; lastStatus?: number }
-  | { type: 'token'; outcome: 'fetched' | 'failed'; status?: number };
+  | { type: 'token'; outcome: 'failed'; status?: number };
 
 /** The validated configuration with defaults applied. */
 export interface ResolvedClientConfig {

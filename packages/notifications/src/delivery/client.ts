@@ -11,7 +11,8 @@ import type {
   NotificationsClientConfig,
   ResolvedClientConfig,
 } from './client-config.js';
-import { readCappedBody } from './read-capped-body.js';
+import { createConnectionPools, postCapped } from './http-post.js';
+import type { ConnectionPools } from './http-post.js';
 import type { AttemptRecord, DeliveryResult } from './results.js';
 import { dispositionOf, fullJitterDelay, parseRetryAfter } from './retry-policy.js';
 import { Semaphore } from './semaphore.js';
@@ -72,6 +73,7 @@ class OutboundClient implements NotificationsClient {
   readonly #sleep: (ms: number) => Promise<void>;
   readonly #now: () => number;
   readonly #active = new Set<Promise<unknown>>();
+  readonly #pools: ConnectionPools;
   #closed = false;
   #inFlight = 0;
   #maxInFlightObserved = 0;
@@ -86,6 +88,8 @@ class OutboundClient implements NotificationsClient {
     this.#sleep = hooks.sleep ?? ((ms) => delay(ms));
     this.#now = hooks.now ?? Date.now;
     this.#slots = new Semaphore(config.maxInFlight);
+    // One extra socket so a token refresh never waits behind the request slots.
+    this.#pools = createConnectionPools(config.maxInFlight + 1);
     this.#tokens = new TokenProvider({
       tokenUrl: config.tokenUrl,
       clientId: config.clientId,
@@ -94,6 +98,7 @@ class OutboundClient implements NotificationsClient {
       maxResponseBytes: config.maxResponseBytes,
       refreshSkewMs: config.tokenRefreshSkewMs,
       now: this.#now,
+      pools: this.#pools,
     });
   }
 
@@ -110,7 +115,12 @@ class OutboundClient implements NotificationsClient {
       );
     }
     return this.#track(async () => {
-      await this.#hooks.outbox?.appendPending(requests);
+      try {
+        await this.#hooks.outbox?.appendPending(requests);
+      } catch (error) {
+        // Nothing was sent: the caller still holds the requests and can retry the whole batch.
+        throw asStoreError(error, 'the outbox could not record the requests; nothing was sent');
+      }
       return this.#deliverAll(requests);
     });
   }
@@ -136,6 +146,7 @@ class OutboundClient implements NotificationsClient {
   async close(): Promise<void> {
     this.#closed = true;
     await Promise.allSettled([...this.#active]);
+    this.#pools.destroy();
   }
 
   #track<T>(run: () => Promise<T>): Promise<T> {
@@ -163,21 +174,19 @@ class OutboundClient implements NotificationsClient {
         } catch (error) {
           // The outbox entry stays unfinished, so the request is replayed on the next start.
           storeFailures.push(
-            ...(error instanceof DeliveryError
-              ? error.diagnostics
-              : [
-                  deliveryDiagnostic(
-                    'EXR_DELIVERY_STORE_FAILED',
-                    `the outbox or dead-letter sink failed (${error instanceof Error ? error.name : 'unknown error'}) for request ${request.key}`,
-                  ),
-                ]),
+            ...asStoreError(error, `could not store the outcome of request ${request.key}`)
+              .diagnostics,
           );
         }
       }
     };
     const workers = Math.min(this.#config.maxInFlight, requests.length);
     await Promise.all(Array.from({ length: workers }, worker));
-    await this.#hooks.outbox?.flush();
+    try {
+      await this.#hooks.outbox?.flush();
+    } catch (error) {
+      storeFailures.push(...asStoreError(error, 'could not flush the outbox').diagnostics);
+    }
     if (storeFailures.length > 0) {
       throw new DeliveryError(
         'EXR_DELIVERY_STORE_FAILED',
@@ -190,7 +199,7 @@ class OutboundClient implements NotificationsClient {
 
   async #deliverOne(request: NotificationRequest): Promise<DeliveryResult> {
     const payload = JSON.stringify(request.body);
-    const url = `${this.#config.baseUrl}${request.path}`;
+    const url = new URL(`${this.#config.baseUrl}${request.path}`);
     const attempts: AttemptRecord[] = [];
     let failures = 0;
     let reauthorized = false;
@@ -230,7 +239,7 @@ class OutboundClient implements NotificationsClient {
 
   async #attempt(
     request: NotificationRequest,
-    url: string,
+    url: URL,
     payload: string,
     attempt: number,
   ): Promise<AttemptOutcome> {
@@ -255,27 +264,26 @@ class OutboundClient implements NotificationsClient {
           : { kind: 'fatal', reason: 'EXR_DELIVERY_AUTH_FAILED', record };
       }
       const token = tokenOutcome.token.value;
-      let response: Response;
-      let text: string;
-      try {
-        response = await fetch(url, {
-          method: 'POST',
-          headers: {
-            authorization: `Bearer ${token}`,
-            'content-type': 'application/json',
-            accept: 'application/json',
-            'x-mra-submitid': request.key,
-          },
-          body: payload,
-          redirect: 'manual',
-          signal: AbortSignal.timeout(this.#config.attemptTimeoutMs),
-        });
-        record.status = response.status;
-        text = (await readCappedBody(response, this.#config.maxResponseBytes)).text;
-      } catch (error) {
-        Object.assign(record, describeTransportFailure(error));
+      const response = await postCapped(url, {
+        headers: {
+          authorization: `Bearer ${token}`,
+          'content-type': 'application/json',
+          accept: 'application/json',
+          'x-mra-submitid': request.key,
+        },
+        body: payload,
+        timeoutMs: this.#config.attemptTimeoutMs,
+        maxResponseBytes: this.#config.maxResponseBytes,
+        pools: this.#pools,
+      });
+      if (response.kind !== 'response') {
+        record.error =
+          response.kind === 'timeout' ? 'EXR_DELIVERY_TIMEOUT' : 'EXR_DELIVERY_NETWORK_ERROR';
+        if (response.code !== undefined) record.cause = response.code;
         return { kind: 'retry', record };
       }
+      record.status = response.status;
+      const text = response.body;
       if (text !== '') record.body = text;
       switch (dispositionOf(response.status)) {
         case 'delivered': {
@@ -293,7 +301,8 @@ class OutboundClient implements NotificationsClient {
           return { kind: 'fatal', reason: 'EXR_DELIVERY_CONFLICT', record };
         }
         case 'retry': {
-          const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'), this.#now());
+          const header = response.headers['retry-after'];
+          const retryAfterMs = parseRetryAfter(header ?? null, this.#now());
           return retryAfterMs !== undefined
             ? { kind: 'retry', retryAfterMs, record }
             : { kind: 'retry', record };
@@ -380,6 +389,18 @@ class OutboundClient implements NotificationsClient {
   }
 }
 
+/** Library errors pass through; anything a user-supplied outbox or sink throws is wrapped. */
+function asStoreError(error: unknown, message: string): DeliveryError {
+  if (error instanceof DeliveryError) return error;
+  const what = error instanceof Error ? error.name : 'unknown error';
+  return new DeliveryError('EXR_DELIVERY_STORE_FAILED', message, [
+    deliveryDiagnostic(
+      'EXR_DELIVERY_STORE_FAILED',
+      `${message} (${what}); check the outbox / dead-letter storage, then restart to replay`,
+    ),
+  ]);
+}
+
 function closedError(): DeliveryError {
   return new DeliveryError('EXR_DELIVERY_CLOSED', 'the notifications client is closed', [
     deliveryDiagnostic(
@@ -439,18 +460,4 @@ function parseJobId(text: string): string | undefined {
   } catch {
     return undefined;
   }
-}
-
-/** Only error names and codes are kept: messages of lower layers may quote URLs or headers. */
-function describeTransportFailure(error: unknown): Pick<AttemptRecord, 'error' | 'cause'> {
-  const name = error instanceof Error ? error.name : '';
-  if (name === 'TimeoutError' || name === 'AbortError') return { error: 'EXR_DELIVERY_TIMEOUT' };
-  const cause = error instanceof Error ? error.cause : undefined;
-  const code =
-    cause instanceof Error && 'code' in cause && typeof cause.code === 'string'
-      ? cause.code
-      : cause instanceof Error
-        ? cause.name
-        : undefined;
-  return { error: 'EXR_DELIVERY_NETWORK_ERROR', ...(code !== undefined ? { cause: code } : {}) };
 }

@@ -1,4 +1,5 @@
-import { readCappedBody } from './read-capped-body.js';
+import { postCapped } from './http-post.js';
+import type { ConnectionPools } from './http-post.js';
 
 /** A bearer token and the instant (ms since epoch) after which it must not be used. */
 export interface AccessToken {
@@ -29,6 +30,7 @@ export interface TokenProviderOptions {
   /** Refresh this long before `expires_in` runs out (never more than half the lifetime). */
   refreshSkewMs: number;
   now: () => number;
+  pools: ConnectionPools;
 }
 
 const DEFAULT_EXPIRES_IN_SECONDS = 300;
@@ -77,28 +79,21 @@ export class TokenProvider {
   async #fetchToken(): Promise<TokenOutcome> {
     this.#fetches += 1;
     const requestedAt = this.#options.now();
-    let response: Response;
-    try {
-      response = await fetch(this.#options.tokenUrl, {
-        method: 'POST',
-        headers: {
-          authorization: `Basic ${this.#basic}`,
-          'content-type': 'application/x-www-form-urlencoded',
-          accept: 'application/json',
-        },
-        body: 'grant_type=client_credentials',
-        redirect: 'manual',
-        signal: AbortSignal.timeout(this.#options.timeoutMs),
-      });
-    } catch {
+    const response = await postCapped(new URL(this.#options.tokenUrl), {
+      headers: {
+        authorization: `Basic ${this.#basic}`,
+        'content-type': 'application/x-www-form-urlencoded',
+        accept: 'application/json',
+      },
+      body: 'grant_type=client_credentials',
+      timeoutMs: this.#options.timeoutMs,
+      maxResponseBytes: this.#options.maxResponseBytes,
+      pools: this.#options.pools,
+    });
+    if (response.kind !== 'response') {
       return { ok: false, retryable: true, code: 'EXR_DELIVERY_TOKEN_UNAVAILABLE' };
     }
-    let text: string;
-    try {
-      text = (await readCappedBody(response, this.#options.maxResponseBytes)).text;
-    } catch {
-      return { ok: false, retryable: true, code: 'EXR_DELIVERY_TOKEN_UNAVAILABLE' };
-    }
+    const text = response.body;
     const status = response.status;
     if (status === 429 || status >= 500) {
       return {

@@ -235,7 +235,11 @@ function toInserts(params: Record<string, string>, style: 'position' | 'name'): 
 
 /** Subject line, then one `name: value` line per param: readable even without a server template. */
 function renderText(notification: RoutedNotification): string {
-  const lines = [notification.subject ?? notification.templateId];
+  // Never empty: the API rejects an empty document or SMS text.
+  const heading = [notification.subject, notification.templateId, notification.template].find(
+    (candidate) => candidate !== undefined && candidate.trim() !== '',
+  );
+  const lines = [heading ?? 'notification'];
   for (const [name, value] of Object.entries(notification.params)) lines.push(`${name}: ${value}`);
   return lines.join('\n');
 }

@@ -1,0 +1,195 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { appendFile, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { DeliveryError, openFileOutbox } from '@exroute/notifications';
+import type { Outbox, OutboxLine } from '@exroute/notifications';
+import { startEmulator } from '@exroute/notifications/emulator';
+import type { NotificationsEmulator } from '@exroute/notifications/emulator';
+import { clientFor, emailRequests, withTempDir } from './support/fixtures.js';
+
+let emulator: NotificationsEmulator;
+
+beforeAll(async () => {
+  emulator = await startEmulator();
+});
+afterAll(async () => {
+  await emulator.close();
+});
+afterEach(() => {
+  emulator.reset();
+});
+
+async function outboxLines(path: string): Promise<OutboxLine[]> {
+  const text = await readFile(path, 'utf8');
+  return text
+    .split('\n')
+    .filter((line) => line !== '')
+    .map((line) => JSON.parse(line) as OutboxLine);
+}
+
+/** An outbox that records the requests durably and then "crashes" before anything is sent. */
+function crashAfterAppend(inner: Outbox): Outbox {
+  return {
+    appendPending: async (requests) => {
+      await inner.appendPending(requests);
+      throw new Error('simulated crash after the outbox append');
+    },
+    markCompleted: (key, completion) => inner.markCompleted(key, completion),
+    recovered: () => inner.recovered(),
+    get pendingCount() {
+      return inner.pendingCount;
+    },
+    flush: () => inner.flush(),
+    close: () => inner.close(),
+  };
+}
+
+/** An outbox that loses every completion: the process "dies" right after the server accepted. */
+function crashBeforeCompletion(inner: Outbox): Outbox {
+  return {
+    appendPending: (requests) => inner.appendPending(requests),
+    markCompleted: () =>
+      Promise.reject(new Error('simulated crash before the completion was recorded')),
+    recovered: () => inner.recovered(),
+    get pendingCount() {
+      return inner.pendingCount;
+    },
+    flush: () => inner.flush(),
+    close: () => inner.close(),
+  };
+}
+
+describe('file outbox', () => {
+  it('is fsynced before the first request reaches the network', async () => {
+    await withTempDir(async (dir) => {
+      const outbox = await openFileOutbox(join(dir, 'outbox.jsonl'));
+      const receivedWhenAppended: number[] = [];
+      const observed: Outbox = {
+        ...outbox,
+        appendPending: async (requests) => {
+          await outbox.appendPending(requests);
+          receivedWhenAppended.push(emulator.received.length);
+        },
+        get pendingCount() {
+          return outbox.pendingCount;
+        },
+      };
+      const client = clientFor(emulator, { outbox: observed });
+      const requests = emailRequests(3);
+      await client.send(requests);
+      expect(receivedWhenAppended).toEqual([0]);
+      const lines = await outboxLines(outbox.path);
+      expect(lines.filter((l) => l.op === 'pending').map((l) => l.key)).toEqual(
+        requests.map((r) => r.key),
+      );
+      expect(
+        lines
+          .filter((l) => l.op === 'completed')
+          .map((l) => l.key)
+          .sort(),
+      ).toEqual(requests.map((r) => r.key).sort());
+      expect(outbox.pendingCount).toBe(0);
+      await outbox.close();
+    });
+  });
+
+  it('crash between outbox append and send: replay on start delivers each request once, same key', async () => {
+    await withTempDir(async (dir) => {
+      const path = join(dir, 'outbox.jsonl');
+      const requests = emailRequests(5);
+      const first = await openFileOutbox(path);
+      const crashing = clientFor(emulator, { outbox: crashAfterAppend(first) });
+      const failure = await crashing.send(requests).catch((error: unknown) => error);
+      expect(failure).toBeInstanceOf(DeliveryError);
+      expect((failure as DeliveryError).code).toBe('EXR_DELIVERY_STORE_FAILED');
+      expect(emulator.received).toHaveLength(0);
+      await first.close();
+
+      const restarted = await openFileOutbox(path);
+      expect(restarted.recovered().map((r) => r.key)).toEqual(requests.map((r) => r.key));
+      const client = clientFor(emulator, { outbox: restarted });
+      const results = await client.replayOutbox();
+      expect(results.map((r) => [r.status, r.key])).toEqual(
+        requests.map((r) => ['delivered', r.key]),
+      );
+      expect(emulator.jobs.size).toBe(5);
+      for (const request of requests)
+        expect(emulator.jobBySubmitId(request.key)?.submissions).toBe(1);
+      expect(restarted.recovered()).toEqual([]);
+      await restarted.close();
+
+      const third = await openFileOutbox(path);
+      expect(third.recovered()).toEqual([]);
+      expect(await outboxLines(path)).toEqual([]);
+      await third.close();
+    });
+  });
+
+  it('crash after the server accepted but before completion was recorded: replay is de-duplicated', async () => {
+    await withTempDir(async (dir) => {
+      const path = join(dir, 'outbox.jsonl');
+      const requests = emailRequests(3);
+      const first = await openFileOutbox(path);
+      const crashing = clientFor(emulator, { outbox: crashBeforeCompletion(first) });
+      await expect(crashing.send(requests)).rejects.toMatchObject({
+        code: 'EXR_DELIVERY_STORE_FAILED',
+      });
+      await first.close();
+      const jobIds = requests.map((r) => emulator.jobBySubmitId(r.key)?.jobId);
+      expect(emulator.jobs.size).toBe(3);
+
+      const restarted = await openFileOutbox(path);
+      const results = await clientFor(emulator, { outbox: restarted }).replayOutbox();
+      expect(results.map((r) => (r.status === 'delivered' ? r.jobId : r.reason))).toEqual(jobIds);
+      expect(emulator.jobs.size).toBe(3);
+      for (const request of requests)
+        expect(emulator.jobBySubmitId(request.key)?.submissions).toBe(2);
+      await restarted.close();
+    });
+  });
+
+  it('skips a torn last line with a warning and compacts the file on open', async () => {
+    await withTempDir(async (dir) => {
+      const path = join(dir, 'outbox.jsonl');
+      const [a, b] = emailRequests(2);
+      const outbox = await openFileOutbox(path);
+      await outbox.appendPending([a!, b!]);
+      await outbox.markCompleted(a!.key, { status: 'delivered', jobId: 'j-1' });
+      await outbox.close();
+      await appendFile(path, '{"v":1,"op":"pend');
+
+      const reopened = await openFileOutbox(path);
+      expect(reopened.warnings.map((w) => [w.code, w.line])).toEqual([
+        ['EXR_DELIVERY_OUTBOX_LINE_INVALID', 4],
+      ]);
+      expect(reopened.recovered().map((r) => r.key)).toEqual([b!.key]);
+      expect((await outboxLines(path)).map((l) => [l.op, l.key])).toEqual([['pending', b!.key]]);
+      await reopened.close();
+    });
+  });
+
+  it('compacts every compactEvery completions so the file does not grow without bound', async () => {
+    await withTempDir(async (dir) => {
+      const path = join(dir, 'outbox.jsonl');
+      const outbox = await openFileOutbox(path, { compactEvery: 10 });
+      const client = clientFor(emulator, { outbox, maxInFlight: 4 });
+      await client.send(emailRequests(95));
+      const lines = await outboxLines(path);
+      // After the last compaction only entries completed since then remain (fewer than 2 × 10 lines).
+      expect(lines.length).toBeLessThan(20);
+      expect(outbox.pendingCount).toBe(0);
+      await outbox.close();
+    });
+  });
+
+  it('reports an unwritable path as EXR_DELIVERY_STORE_FAILED', async () => {
+    await withTempDir(async (dir) => {
+      const failure = await openFileOutbox(join(dir, 'missing-dir', 'outbox.jsonl')).catch(
+        (e: unknown) => e,
+      );
+      expect(failure).toBeInstanceOf(DeliveryError);
+      expect((failure as DeliveryError).code).toBe('EXR_DELIVERY_STORE_FAILED');
+      expect((failure as DeliveryError).diagnostics[0]!.code).toBe('EXR_DELIVERY_STORE_FAILED');
+    });
+  });
+});
