@@ -60,3 +60,17 @@ export type { CollectedRuleFiles } from './load/rule-sources.js';
 export type { RuleSource } from './load/parse-yaml.js';
 export { validateEvent } from './validate/validate-event.js';
 export { computeRuleSetVersion } from './validate/rule-set-version.js';
+export { BusinessCalendar, ALWAYS_OPEN_UTC } from './time/business-calendar.js';
+export type { BusinessCalendarSpec, LocalTime } from './time/business-calendar.js';
+export { TimeContext, buildTimeContext, timeContextOf } from './time/time-context.js';
+export type { CalendarResolution, TimeDefinitions } from './time/time-context.js';
+export { compileEffective, isEffective } from './time/effective.js';
+export {
+  computeDueAt,
+  computeSendAt,
+  mergeDueAt,
+  mergeSendAt,
+} from './time/notification-timing.js';
+export type { TimingEvent } from './time/notification-timing.js';
+export { localTimeNote, timeOperatorNote } from './time/explain-note.js';
+export { parseInstant } from './time/local-formats.js';
