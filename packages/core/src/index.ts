@@ -60,6 +60,8 @@ export type { CollectedRuleFiles } from './load/rule-sources.js';
 export type { RuleSource } from './load/parse-yaml.js';
 export { validateEvent } from './validate/validate-event.js';
 export { computeRuleSetVersion } from './validate/rule-set-version.js';
+export { LOADER_DIAGNOSTIC_CODES } from './validate/diagnostic-codes.js';
+export type { DiagnosticCodeInfo, LoaderDiagnosticCode } from './validate/diagnostic-codes.js';
 export { BusinessCalendar, ALWAYS_OPEN_UTC } from './time/business-calendar.js';
 export type { BusinessCalendarSpec, LocalTime } from './time/business-calendar.js';
 export { TimeContext, buildTimeContext, timeContextOf } from './time/time-context.js';

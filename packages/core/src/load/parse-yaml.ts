@@ -187,7 +187,15 @@ function checkTree(doc: Document, positions: SourcePositions, report: Report): b
     }
     const { node, depth } = entry;
     if (isAlias(node)) {
-      if (ancestors.has(node.resolve(doc))) {
+      const target = node.resolve(doc);
+      if (target === undefined) {
+        return fail(
+          'EXR_YAML_SYNTAX',
+          `alias *${node.source} has no anchor &${node.source} before it; define the anchor first or write the value out`,
+          node,
+        );
+      }
+      if (ancestors.has(target)) {
         return fail(
           'EXR_YAML_ALIAS_CYCLE',
           `alias *${node.source} refers to a node that contains it; the data would be circular`,
