@@ -19,7 +19,7 @@ function suiteValidator(): ValidateFunction {
   if (compiled === undefined) {
     const schema = JSON.parse(readFileSync(SUITE_SCHEMA_URL, 'utf8')) as Record<string, unknown>;
     // allErrors is safe here: inputs are size- and depth-capped and the patterns are linear.
-    const ajv = new Ajv({ allErrors: true, strict: true, strictNumbers: true });
+    const ajv = new Ajv({ allErrors: true, strict: true, strictNumbers: true, verbose: true });
     compiled = ajv.compile(schema);
   }
   return compiled;
