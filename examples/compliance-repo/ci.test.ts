@@ -6,6 +6,9 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 
+// Each case spawns the CLI three times; allow for a busy CI machine.
+const CI_TIMEOUT_MS = 120_000;
+
 // Runs the example repository's CI script against the built CLI, as its CI would, then breaks
 // copies of the repository to prove the script fails when it should.
 
@@ -36,46 +39,58 @@ afterEach(async () => {
 });
 
 describe('compliance repository example', () => {
-  it('passes validate, lint and test with full coverage', async () => {
-    const { code, stdout } = await runCi(REPO);
-    expect(stdout).toContain('::: exroute validate rules/');
-    expect(stdout).toContain('::: exroute lint rules/');
-    expect(stdout).toContain('::: exroute test tests/');
-    expect(code).toBe(0);
-  });
+  it(
+    'passes validate, lint and test with full coverage',
+    async () => {
+      const { code, stdout } = await runCi(REPO);
+      expect(stdout).toContain('::: exroute validate rules/');
+      expect(stdout).toContain('::: exroute lint rules/');
+      expect(stdout).toContain('::: exroute test tests/');
+      expect(code).toBe(0);
+    },
+    CI_TIMEOUT_MS,
+  );
 
-  it('fails when a rule names a recipient the directory does not have', async () => {
-    const dir = await copyOfRepo();
-    await appendFile(
-      join(dir, 'rules/review-routing.yaml'),
-      [
-        '  - id: review-marketing',
-        '    description: Marketing letters go to a team nobody defined',
-        '    owner: compliance-emea@example.com',
-        '    when: { type: content.review_requested, documentType: newsletter }',
-        '    notify: [{ to: [marketing-team], template: regulated-review }]',
-        '',
-      ].join('\n'),
-    );
-    const { code, stdout } = await runCi(dir);
-    expect(code).not.toBe(0);
-    expect(stdout).toContain('EXR_UNKNOWN_RECIPIENT');
-  });
+  it(
+    'fails when a rule names a recipient the directory does not have',
+    async () => {
+      const dir = await copyOfRepo();
+      await appendFile(
+        join(dir, 'rules/review-routing.yaml'),
+        [
+          '  - id: review-marketing',
+          '    description: Marketing letters go to a team nobody defined',
+          '    owner: compliance-emea@example.com',
+          '    when: { type: content.review_requested, documentType: newsletter }',
+          '    notify: [{ to: [marketing-team], template: regulated-review }]',
+          '',
+        ].join('\n'),
+      );
+      const { code, stdout } = await runCi(dir);
+      expect(code).not.toBe(0);
+      expect(stdout).toContain('EXR_UNKNOWN_RECIPIENT');
+    },
+    CI_TIMEOUT_MS,
+  );
 
-  it('fails when a rule is not covered by any suite case', async () => {
-    const dir = await copyOfRepo();
-    await appendFile(
-      join(dir, 'rules/review-routing.yaml'),
-      [
-        '  - id: review-untested',
-        '    description: A rule nobody wrote a case for',
-        '    owner: compliance-emea@example.com',
-        '    when: { type: content.review_requested, documentType: policy-change, region: FR }',
-        '    notify: [{ to: [compliance-emea], template: regulated-review }]',
-        '',
-      ].join('\n'),
-    );
-    const { code } = await runCi(dir);
-    expect(code).not.toBe(0);
-  });
+  it(
+    'fails when a rule is not covered by any suite case',
+    async () => {
+      const dir = await copyOfRepo();
+      await appendFile(
+        join(dir, 'rules/review-routing.yaml'),
+        [
+          '  - id: review-untested',
+          '    description: A rule nobody wrote a case for',
+          '    owner: compliance-emea@example.com',
+          '    when: { type: content.review_requested, documentType: policy-change, region: FR }',
+          '    notify: [{ to: [compliance-emea], template: regulated-review }]',
+          '',
+        ].join('\n'),
+      );
+      const { code } = await runCi(dir);
+      expect(code).not.toBe(0);
+    },
+    CI_TIMEOUT_MS,
+  );
 });

@@ -49,6 +49,9 @@ async function demoSummary(...args: string[]): Promise<DemoSummary> {
   return JSON.parse(stdout) as DemoSummary;
 }
 
+// Each case spawns the demo; allow for a busy CI machine.
+const DEMO_TIMEOUT_MS = 120_000;
+
 const total = (entries: Named[]) => entries.reduce((sum, entry) => sum + entry.count, 0);
 
 function expectConsistent(summary: DemoSummary): void {
@@ -68,50 +71,62 @@ function expectConsistent(summary: DemoSummary): void {
 }
 
 describe('pnpm demo', () => {
-  it('routes the sample Exstream events and its numbers add up', async () => {
-    const summary = await demoSummary();
-    expect(summary.rules.version).toMatch(/^sha256:[0-9a-f]{16}$/);
-    expect(summary.events.read).toBeGreaterThan(0);
-    expect(summary.events.normalized).toBeGreaterThan(0);
-    expect(summary.delivery.requests).toBeGreaterThan(0);
-    // The emulator is scripted to reject exactly one request permanently.
-    expect(summary.delivery.deadLettersByReason).toEqual([
-      { name: 'EXR_DELIVERY_REJECTED', count: 1 },
-    ]);
-    expectConsistent(summary);
-  });
+  it(
+    'routes the sample Exstream events and its numbers add up',
+    async () => {
+      const summary = await demoSummary();
+      expect(summary.rules.version).toMatch(/^sha256:[0-9a-f]{16}$/);
+      expect(summary.events.read).toBeGreaterThan(0);
+      expect(summary.events.normalized).toBeGreaterThan(0);
+      expect(summary.delivery.requests).toBeGreaterThan(0);
+      // The emulator is scripted to reject exactly one request permanently.
+      expect(summary.delivery.deadLettersByReason).toEqual([
+        { name: 'EXR_DELIVERY_REJECTED', count: 1 },
+      ]);
+      expectConsistent(summary);
+    },
+    DEMO_TIMEOUT_MS,
+  );
 
-  it('reports exact counts for a known mix of good and bad lines', async () => {
-    const summary = await demoSummary('--events', MIXED);
-    expectConsistent(summary);
-    expect(summary.events.read).toBe(9);
-    expect(summary.events.normalized).toBe(7);
-    expect(summary.events.rejectedByCode).toEqual([
-      { name: 'EXR_INVALID_JSON', count: 1 },
-      { name: 'EXR_UNKNOWN_SHAPE', count: 1 },
-    ]);
-    expect(summary.events.byType.map((entry) => entry.name).sort()).toEqual([
-      'batch.completed',
-      'batch.failed',
-      'communication.generated',
-      'content.review_requested',
-      'delivery.failed',
-      'lifecycle.changed',
-      'service.alert',
-    ]);
-    expect(summary.events.routedToNobody).toBe(0);
-    expect(summary.delivery.failedAttemptsByReason).toEqual([
-      { name: 'HTTP 503', count: 2 },
-      { name: 'HTTP 400', count: 1 },
-      { name: 'HTTP 429', count: 1 },
-    ]);
-    expect(summary.delivery.deadLettered).toBe(1);
-  });
+  it(
+    'reports exact counts for a known mix of good and bad lines',
+    async () => {
+      const summary = await demoSummary('--events', MIXED);
+      expectConsistent(summary);
+      expect(summary.events.read).toBe(9);
+      expect(summary.events.normalized).toBe(7);
+      expect(summary.events.rejectedByCode).toEqual([
+        { name: 'EXR_INVALID_JSON', count: 1 },
+        { name: 'EXR_UNKNOWN_SHAPE', count: 1 },
+      ]);
+      expect(summary.events.byType.map((entry) => entry.name).sort()).toEqual([
+        'batch.completed',
+        'batch.failed',
+        'communication.generated',
+        'content.review_requested',
+        'delivery.failed',
+        'lifecycle.changed',
+        'service.alert',
+      ]);
+      expect(summary.events.routedToNobody).toBe(0);
+      expect(summary.delivery.failedAttemptsByReason).toEqual([
+        { name: 'HTTP 503', count: 2 },
+        { name: 'HTTP 400', count: 1 },
+        { name: 'HTTP 429', count: 1 },
+      ]);
+      expect(summary.delivery.deadLettered).toBe(1);
+    },
+    DEMO_TIMEOUT_MS,
+  );
 
-  it('prints a readable summary and exits 0', async () => {
-    const { stdout } = await runDemo('--events', MIXED);
-    expect(stdout).toMatch(/^Events +9 read/m);
-    expect(stdout).toMatch(/^Dead letters 1/m);
-    expect(stdout).toMatch(/events\/s end to end/);
-  });
+  it(
+    'prints a readable summary and exits 0',
+    async () => {
+      const { stdout } = await runDemo('--events', MIXED);
+      expect(stdout).toMatch(/^Events +9 read/m);
+      expect(stdout).toMatch(/^Dead letters 1/m);
+      expect(stdout).toMatch(/events\/s end to end/);
+    },
+    DEMO_TIMEOUT_MS,
+  );
 });
