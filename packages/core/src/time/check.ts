@@ -56,6 +56,14 @@ function placeOf(location: SourceLocation, ...segments: (string | number)[]): Ti
   return { file: location.file, segments: [...base, ...segments] };
 }
 
+/**
+ * The check runs even when other checks already failed, on definitions that may be partly
+ * malformed; a list that is not one is treated as empty instead of throwing.
+ */
+function listOf<T>(list: readonly T[] | undefined): readonly T[] {
+  return Array.isArray(list) ? (list as readonly T[]) : [];
+}
+
 function hintOption(hint: string | undefined): { hint?: string } {
   return hint === undefined ? {} : { hint };
 }
@@ -87,7 +95,7 @@ function checkCalendar(calendar: CalendarDefinition, reporter: TimeCheckReporter
       hintOption(suggestName(calendar.timezone, zones)),
     );
   }
-  const days = calendar.days as readonly unknown[];
+  const days = listOf(calendar.days);
   days.forEach((day, index) => {
     if (weekdayIndex(day) === undefined) {
       reporter.error(
@@ -104,12 +112,12 @@ function checkCalendar(calendar: CalendarDefinition, reporter: TimeCheckReporter
       at('days'),
     );
   }
-  checkHours(calendar.name, calendar.hours, at, reporter);
-  calendar.holidays.forEach((holiday, index) => {
+  checkHours(calendar.name, listOf(calendar.hours), at, reporter);
+  listOf(calendar.holidays).forEach((holiday, index) => {
     if (!isCalendarDate(holiday)) {
       reporter.error(
         'EXR_INVALID_DATE',
-        `calendar '${calendar.name}': holiday '${holiday}' is not a real date; write YYYY-MM-DD`,
+        `calendar '${calendar.name}': holiday '${String(holiday)}' is not a real date; write YYYY-MM-DD`,
         at('holidays', index),
       );
     }
@@ -118,7 +126,7 @@ function checkCalendar(calendar: CalendarDefinition, reporter: TimeCheckReporter
 
 function checkHours(
   name: string,
-  hours: readonly string[],
+  hours: readonly unknown[],
   at: (...segments: (string | number)[]) => TimePlace,
   reporter: TimeCheckReporter,
 ): void {
@@ -136,7 +144,7 @@ function checkHours(
     if (range === undefined) {
       reporter.error(
         'EXR_INVALID_TIME',
-        `calendar '${name}': '${text}' is not a working-hours range; write HH:mm-HH:mm with the start before the end (00:00-24:00 at most, no crossing midnight)`,
+        `calendar '${name}': '${String(text)}' is not a working-hours range; write HH:mm-HH:mm with the start before the end (00:00-24:00 at most, no crossing midnight)`,
         at('hours', index),
       );
     } else {
@@ -185,7 +193,7 @@ function checkEffective(rule: RuleDefinition, reporter: TimeCheckReporter): void
 }
 
 function checkDue(rule: RuleDefinition, reporter: TimeCheckReporter): void {
-  for (const notify of rule.notify) {
+  for (const notify of listOf(rule.notify)) {
     const due = notify.due;
     if (due === undefined) continue;
     for (const key of ['hours', 'businessHours', 'businessDays'] as const) {
@@ -203,7 +211,7 @@ function checkDue(rule: RuleDefinition, reporter: TimeCheckReporter): void {
 
 /** Where a rule needs the calendar of the event's region, if anywhere. */
 function regionCalendarNeed(rule: RuleDefinition): TimePlace | undefined {
-  for (const notify of rule.notify) {
+  for (const notify of listOf(rule.notify)) {
     if (notify.due?.businessHours !== undefined) {
       return placeOf(notify.location, 'due', 'businessHours');
     }
@@ -216,11 +224,13 @@ function regionCalendarNeed(rule: RuleDefinition): TimePlace | undefined {
 }
 
 function usesRegionFactCalendar(condition: Condition): boolean {
-  if ('all' in condition) return condition.all.some(usesRegionFactCalendar);
-  if ('any' in condition) return condition.any.some(usesRegionFactCalendar);
+  if (typeof condition !== 'object' || condition === null) return false;
+  if ('all' in condition) return listOf(condition.all).some(usesRegionFactCalendar);
+  if ('any' in condition) return listOf(condition.any).some(usesRegionFactCalendar);
   if ('not' in condition) return usesRegionFactCalendar(condition.not);
   if (!('operator' in condition)) return false;
-  const base = condition.operator.split(':').pop() ?? '';
+  const base =
+    typeof condition.operator === 'string' ? (condition.operator.split(':').pop() ?? '') : '';
   const value: unknown = condition.value;
   return (
     CALENDAR_OPERATORS.has(base) &&
@@ -253,7 +263,7 @@ function checkRegionCalendars(input: TimeCheckInput, reporter: TimeCheckReporter
   const context = new TimeContext(input);
   const reported = new Set<string>();
   for (const group of input.regions.values()) {
-    group.members.forEach((member, index) => {
+    listOf(group.members).forEach((member, index) => {
       if (input.regions.has(member) || reported.has(member)) return;
       if (context.resolve(member) !== undefined) return;
       reported.add(member);
