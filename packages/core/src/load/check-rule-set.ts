@@ -84,6 +84,7 @@ function runChecks(
     rules: checked.rules,
     reporter,
     locate: (file, pointer) => reporter.locate({ file, segments: fromPointer(pointer) }),
+    hasErrors: () => diagnostics.some((d) => d.severity === 'error'),
   });
   const order = new Map(sources.map((source, index) => [source.filename, index]));
   diagnostics.sort(

@@ -5,10 +5,10 @@ import type {
   RegionGroupDefinition,
   RuleDefinition,
 } from '../model/rule-set.js';
+import { checkTimeDefinitions } from '../time/check.js';
 import { didYouMean } from './did-you-mean.js';
 import { fromPointer } from './json-pointer.js';
 import type { LocatedReporter } from './located-reporter.js';
-import { checkTimeDefinitions } from '../time/check.js';
 
 /** Everything time checks need: calendars, their region mapping, the rules, and positions. */
 export interface TimeSectionInput {
@@ -21,18 +21,19 @@ export interface TimeSectionInput {
   reporter: LocatedReporter;
   /** Location of a JSON Pointer inside a loaded file. */
   locate: (file: string, pointer: string) => SourceLocation;
+  /** Whether an error was reported before the time checks ran. */
+  hasErrors: () => boolean;
 }
 
 /**
  * THE TIME HOOK (issue 6). The loader calls this once per load, after every other check, with
  * all calendars, region calendars and rules. The JSON Schema has already checked the time keys'
- * structure; this function checks references between them. The time helper extends it here with
- * the deep checks (IANA zones, hour ranges, dates, effective windows) by calling
- * `checkTimeDefinitions` from `../time/check.js`.
+ * structure; here the loader checks the references between them, then hands over to the time
+ * module's `checkTimeDefinitions` (time zones, hour ranges, dates, effective windows, due bounds,
+ * region calendars).
  */
 export function checkTimeSection(input: TimeSectionInput): void {
   const { calendars, regionCalendars, rules, reporter } = input;
-  checkTimeDefinitions({ calendars, regionCalendars, regions: input.regions, rules }, reporter);
   for (const mapping of regionCalendars.values()) {
     if (calendars.has(mapping.calendar) || mapping.calendar === '') continue;
     reporter.error(
@@ -54,5 +55,17 @@ export function checkTimeSection(input: TimeSectionInput): void {
       },
       { hint: didYouMean(calendar, calendars.keys()) },
     );
+  }
+  try {
+    checkTimeDefinitions(input, reporter);
+  } catch (error) {
+    // Rules that already failed structurally may be malformed in ways the time checks do not
+    // expect; those errors are reported. A failure on a clean rule set is a bug worth surfacing.
+    if (input.hasErrors()) return;
+    reporter.raw({
+      code: 'EXR_INTERNAL',
+      severity: 'error',
+      message: `the time checks failed unexpectedly (${error instanceof Error ? error.message : String(error)}); please report this with the rule files`,
+    });
   }
 }
