@@ -62,6 +62,8 @@ export { validateEvent } from './validate/validate-event.js';
 export { computeRuleSetVersion } from './validate/rule-set-version.js';
 export { LOADER_DIAGNOSTIC_CODES } from './validate/diagnostic-codes.js';
 export type { DiagnosticCodeInfo, LoaderDiagnosticCode } from './validate/diagnostic-codes.js';
+export { createRouter } from './route/router.js';
+export type { Router, RouterOptions } from './route/router.js';
 export { BusinessCalendar, ALWAYS_OPEN_UTC } from './time/business-calendar.js';
 export type { BusinessCalendarSpec, LocalTime } from './time/business-calendar.js';
 export { TimeContext, buildTimeContext, timeContextOf } from './time/time-context.js';

@@ -1,0 +1,40 @@
+import type { RuleSet } from '../model/rule-set.js';
+import type { OperatorContext } from '../operators/operator.js';
+import { createDecisionPlan } from '../route/decision-plan.js';
+import type { DecisionPlan } from '../route/decision-plan.js';
+import { buildTimeContext } from '../time/time-context.js';
+import { ConditionCompiler } from './compile-condition.js';
+import type { CompiledCondition } from './compile-condition.js';
+import { CompileReport } from './compile-report.js';
+import { flattenRegionGroups } from './region-hierarchy.js';
+import { RuleIndex } from './rule-index.js';
+
+/** A rule set compiled for routing: the decision plan, one closure tree per rule, the index. */
+export interface CompiledRuleSet {
+  readonly plan: DecisionPlan;
+  /** By rank (evaluation order), like `plan.rules`. */
+  readonly conditions: readonly CompiledCondition[];
+  readonly index: RuleIndex;
+}
+
+/**
+ * Compiles every rule's `condition` (shared conditions once), the decision plan and the index.
+ * Throws `RuleSetError` with every problem found when the rule set did not come from the loader
+ * intact (unknown operators, references, recipients, templates, unsafe patterns …).
+ */
+export function compileRuleSet(ruleSet: RuleSet): CompiledRuleSet {
+  const report = new CompileReport();
+  const time = buildTimeContext(ruleSet);
+  const context: OperatorContext = {
+    regionMembers: flattenRegionGroups(ruleSet.regions),
+    time,
+  };
+  const plan = createDecisionPlan(ruleSet, time, report);
+  const compiler = new ConditionCompiler(ruleSet, context, report);
+  const conditions = plan.rules.map(({ rule }) =>
+    compiler.compile(rule.condition, rule.location, '/condition'),
+  );
+  const index = new RuleIndex(plan.rules.map(({ rule }) => rule));
+  report.throwIfAny();
+  return { plan, conditions, index };
+}

@@ -1,0 +1,221 @@
+import type { MatchedRule } from '../model/decision.js';
+import type { SourceLocation } from '../model/diagnostic.js';
+import { PRIORITIES } from '../model/event.js';
+import type {
+  NotifyDefinition,
+  RuleDefinition,
+  RuleSet,
+  TemplateDefinition,
+} from '../model/rule-set.js';
+import type { CompileReport } from '../compile/compile-report.js';
+import { compileEffective } from '../time/effective.js';
+import type { TimeContext } from '../time/time-context.js';
+import { RecipientDirectory } from './recipient-expansion.js';
+import type { NumberedRecipient } from './recipient-expansion.js';
+import { compileTemplateText } from './template-text.js';
+import type { CompiledText } from './template-text.js';
+
+/** One `notify` entry, ready to render: its template, merged params and severity rank. */
+export interface NotifyPlan {
+  readonly template: TemplateDefinition;
+  readonly subject: CompiledText | undefined;
+  /** Template params overridden by the entry's own, in template order then the entry's extras. */
+  readonly params: readonly (readonly [name: string, text: CompiledText])[];
+  readonly severity: string | undefined;
+  /** Position in low < normal < high < critical; -1 for a severity outside that list. */
+  readonly severityRank: number;
+  /** The entry as written, for `due` / `deferUntil` (computed by the time module). */
+  readonly definition: NotifyDefinition;
+  /** Whether the entry sets `due` or `deferUntil`. */
+  readonly timed: boolean;
+}
+
+/** What one notify entry adds to one (template, channel) notification. */
+export interface Contribution {
+  /** Index into `DecisionPlan.slots`. */
+  readonly slot: number;
+  readonly notify: NotifyPlan;
+  /** Already expanded and de-duplicated within the entry. */
+  readonly recipients: readonly NumberedRecipient[];
+}
+
+/** One (template, channel) pair some rule can notify on. */
+export interface SlotPlan {
+  readonly template: string;
+  readonly templateId: string;
+  readonly channel: string;
+}
+
+/** A rule in evaluation order, with everything decided about it at compile time. */
+export interface RulePlan {
+  /** Position in evaluation order (priority desc, then file order). */
+  readonly rank: number;
+  readonly rule: RuleDefinition;
+  /** Frozen; shared by every decision that lists the rule. */
+  readonly matched: MatchedRule;
+  /** Whether the routing instant is inside `effective`; `undefined` when always effective. */
+  readonly isEffective: ((now: Date) => boolean) | undefined;
+  readonly stop: boolean;
+  readonly contributions: readonly Contribution[];
+}
+
+/**
+ * Everything about a rule set that does not depend on conditions: evaluation order, `effective`
+ * windows, `stop`, and per rule the notifications it contributes with recipients expanded once.
+ * The compiled router and the json-rules-engine reference build decisions from the same plan.
+ */
+export interface DecisionPlan {
+  readonly ruleSet: RuleSet;
+  /** Every rule, in evaluation order. */
+  readonly rules: readonly RulePlan[];
+  readonly slots: readonly SlotPlan[];
+  /** Distinct (key, address) pairs; bounds the recipient ids. */
+  readonly recipientCount: number;
+  /** Whether rendering a decision reads the clock (`due`, `{{ $now }}`), so it is read first. */
+  readonly rendersWithClock: boolean;
+  /** Calendars, for `effective`, `due` and `deferUntil`. */
+  readonly time: TimeContext;
+}
+
+/** A template's subject and params, compiled once however many rules use it. */
+interface CompiledTemplate {
+  readonly subject: CompiledText | undefined;
+  readonly params: readonly (readonly [name: string, text: CompiledText])[];
+}
+
+/**
+ * The same string as a property key V8 has already internalised, so writing rendered params
+ * into a fresh object on every decision does not look the name up in the string table each time.
+ */
+function internedKey(name: string): string {
+  return Object.keys({ [name]: true })[0]!;
+}
+
+/** Rules sorted as both routers evaluate them: priority descending, then global file order. */
+export function evaluationOrder(rules: readonly RuleDefinition[]): RuleDefinition[] {
+  return [...rules].sort((a, b) => b.priority - a.priority || a.order - b.order);
+}
+
+/** Builds the plan, reporting unknown templates, recipients, calendars and bad placeholders. */
+export function createDecisionPlan(
+  ruleSet: RuleSet,
+  time: TimeContext,
+  report: CompileReport,
+): DecisionPlan {
+  const directory = new RecipientDirectory(ruleSet.recipients, report);
+  const slots: SlotPlan[] = [];
+  const slotIds = new Map<string, number>();
+  let rendersWithClock = false;
+
+  const slotOf = (template: TemplateDefinition, channel: string): number => {
+    const id = `${template.key}\u0000${channel}`;
+    let slot = slotIds.get(id);
+    if (slot === undefined) {
+      slot = slots.length;
+      slotIds.set(id, slot);
+      slots.push(Object.freeze({ template: template.key, templateId: template.id, channel }));
+    }
+    return slot;
+  };
+
+  const compiledTemplates = new Map<string, CompiledTemplate>();
+  const text = (source: string, at: SourceLocation, pointer: string): CompiledText => {
+    if (source.includes('$now')) rendersWithClock = true;
+    return compileTemplateText(source, report, at, pointer);
+  };
+  const compiledTemplate = (template: TemplateDefinition): CompiledTemplate => {
+    let compiled = compiledTemplates.get(template.key);
+    if (compiled === undefined) {
+      const at = template.location;
+      compiled = {
+        subject:
+          template.subject === undefined ? undefined : text(template.subject, at, '/subject'),
+        params: Object.entries(template.params).map(
+          ([name, source]) => [internedKey(name), text(source, at, `/params/${name}`)] as const,
+        ),
+      };
+      compiledTemplates.set(template.key, compiled);
+    }
+    return compiled;
+  };
+
+  const planNotify = (notify: NotifyDefinition, template: TemplateDefinition): NotifyPlan => {
+    const compiled = compiledTemplate(template);
+    let params = compiled.params;
+    if (notify.params !== undefined && Object.keys(notify.params).length > 0) {
+      const merged = new Map(params.map((entry) => [entry[0], entry]));
+      for (const [name, source] of Object.entries(notify.params)) {
+        const key = internedKey(name);
+        merged.set(key, [key, text(source, notify.location, `/params/${name}`)]);
+      }
+      params = [...merged.values()];
+    }
+    const timed = notify.due !== undefined || notify.deferUntil !== undefined;
+    if (timed) rendersWithClock = true;
+    return {
+      template,
+      subject: compiled.subject,
+      params,
+      severity: notify.severity,
+      severityRank:
+        notify.severity === undefined
+          ? -1
+          : (PRIORITIES as readonly string[]).indexOf(notify.severity),
+      definition: notify,
+      timed,
+    };
+  };
+
+  const rules = evaluationOrder(ruleSet.rules).map((rule, rank): RulePlan => {
+    const contributions: Contribution[] = [];
+    for (const notify of rule.notify) {
+      const template = ruleSet.templates.get(notify.template);
+      if (template === undefined) {
+        report.error(
+          'EXR_UNKNOWN_TEMPLATE',
+          `no template named '${notify.template}'; define it under templates`,
+          notify.location,
+          '/template',
+        );
+        continue;
+      }
+      const plan = planNotify(notify, template);
+      for (const channel of notify.channels ?? template.channels) {
+        const recipients = directory.expand(notify.to, channel, notify.location, '/to');
+        contributions.push({ slot: slotOf(template, channel), notify: plan, recipients });
+      }
+    }
+    return {
+      rank,
+      rule,
+      matched: Object.freeze({
+        ruleId: rule.id,
+        file: rule.location.file,
+        line: rule.location.line,
+      }),
+      isEffective: effectiveWindow(rule, ruleSet, time, report),
+      stop: rule.stop,
+      contributions,
+    };
+  });
+
+  return { ruleSet, rules, slots, recipientCount: directory.size, rendersWithClock, time };
+}
+
+function effectiveWindow(
+  rule: RuleDefinition,
+  ruleSet: RuleSet,
+  time: TimeContext,
+  report: CompileReport,
+): ((now: Date) => boolean) | undefined {
+  const calendar = rule.effective?.calendar;
+  if (calendar !== undefined && !ruleSet.calendars.has(calendar)) {
+    report.error(
+      'EXR_UNKNOWN_CALENDAR',
+      `no calendar named '${calendar}'; define it under calendars`,
+      rule.location,
+      '/effective/calendar',
+    );
+  }
+  return compileEffective(rule.effective, time);
+}

@@ -1,0 +1,96 @@
+import type { ResolvedRecipient } from '../model/decision.js';
+import type { SourceLocation } from '../model/diagnostic.js';
+import type { RecipientDefinition } from '../model/rule-set.js';
+import type { CompileReport } from '../compile/compile-report.js';
+
+/** A resolved address with a small integer id for its (key, address) pair, for de-duplication. */
+export interface NumberedRecipient {
+  /** Same id for the same (key, address) everywhere in the rule set. */
+  readonly uid: number;
+  /** Frozen: shared by every decision that lists it. */
+  readonly recipient: ResolvedRecipient;
+}
+
+/**
+ * The recipient directory, expanded at compile time: `to: [group]` on a channel becomes the list
+ * of addresses it reaches, groups walked depth-first in order, each (key, address) once.
+ */
+export class RecipientDirectory {
+  private readonly uids = new Map<string, number>();
+
+  constructor(
+    private readonly entries: ReadonlyMap<string, RecipientDefinition>,
+    private readonly report: CompileReport,
+  ) {}
+
+  /** How many distinct (key, address) pairs have been numbered so far. */
+  get size(): number {
+    return this.uids.size;
+  }
+
+  /**
+   * Every address `keys` reach on `channel`: an entry's own addresses first, then its members'
+   * (with `via` naming the groups passed through, outermost first); de-duplicated by
+   * (key, address), first appearance kept. Unknown keys are reported at `location` + `pointer`.
+   */
+  expand(
+    keys: readonly string[],
+    channel: string,
+    location: SourceLocation,
+    pointer: string,
+  ): NumberedRecipient[] {
+    const out: NumberedRecipient[] = [];
+    const seen = new Set<number>();
+    const visit = (
+      key: string,
+      via: readonly string[],
+      at: SourceLocation,
+      atPointer: string,
+    ): void => {
+      const entry = this.entries.get(key);
+      if (entry === undefined) {
+        this.report.error(
+          'EXR_UNKNOWN_RECIPIENT',
+          `no recipient named '${key}'; define it under recipients`,
+          at,
+          atPointer,
+        );
+        return;
+      }
+      const addresses = Object.prototype.hasOwnProperty.call(entry.addresses, channel)
+        ? (entry.addresses[channel] ?? [])
+        : [];
+      for (const address of addresses) {
+        const uid = this.uidOf(key, address);
+        if (seen.has(uid)) continue;
+        seen.add(uid);
+        const recipient: ResolvedRecipient =
+          via.length > 0
+            ? { key, address, via: Object.freeze([...via]) as string[] }
+            : { key, address };
+        out.push({ uid, recipient: Object.freeze(recipient) });
+      }
+      if (entry.members.length === 0) return;
+      if (via.includes(key)) {
+        this.report.error(
+          'EXR_MEMBERS_CYCLE',
+          `recipient '${key}' contains itself through members; break the cycle`,
+          entry.location,
+          '/members',
+        );
+        return;
+      }
+      const inner = [...via, key];
+      entry.members.forEach((member, i) => visit(member, inner, entry.location, `/members/${i}`));
+    };
+    keys.forEach((key, i) => visit(key, [], location, `${pointer}/${i}`));
+    return out;
+  }
+
+  private uidOf(key: string, address: string): number {
+    const id = `${key}\u0000${address}`;
+    let uid = this.uids.get(id);
+    if (uid === undefined) this.uids.set(id, (uid = this.uids.size));
+    return uid;
+  }
+}
