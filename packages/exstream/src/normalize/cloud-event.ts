@@ -105,7 +105,7 @@ export function normalizeCloudEventRecord(
   const source = reader.requiredString(raw, 'source', '');
   const ceType = reader.requiredString(raw, 'type', '');
   const time = reader.optionalTime(raw, 'time', '');
-  if (raw.time === undefined || raw.time === null) {
+  if (time === undefined && !reader.reported('/time')) {
     reader.missing(
       '/time',
       "attribute 'time'",

@@ -79,14 +79,15 @@ export function normalizeDesignAssetRecord(
   const name = reader.requiredString(raw, 'name', '');
   const resourceType = reader.requiredString(raw, 'type', '');
   const version = reader.optionalCount(raw, 'version', '');
-  if (raw.version === undefined || raw.version === null)
+  if (version === undefined && !reader.reported('/version')) {
     reader.missing('/version', "number 'version'");
+  }
   const state = readState(reader, raw, 'state', true);
   const previousState = readState(reader, raw, 'previousState', false);
   const previousVersion = reader.optionalCount(raw, 'previousVersion', '');
   const domain = reader.requiredString(raw, 'domain', '');
   const time = reader.optionalTime(raw, 'lastModifiedDate', '');
-  if (raw.lastModifiedDate === undefined || raw.lastModifiedDate === null) {
+  if (time === undefined && !reader.reported('/lastModifiedDate')) {
     reader.missing('/lastModifiedDate', "timestamp 'lastModifiedDate'");
   }
   const comment =

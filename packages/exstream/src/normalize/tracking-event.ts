@@ -122,8 +122,8 @@ export function normalizeTrackingRecord(
   } else if (
     job === undefined &&
     email === undefined &&
-    !('exstreamJob' in raw) &&
-    !('exstreamEmailStatistics' in raw)
+    !reader.reported('/exstreamJob') &&
+    !reader.reported('/exstreamEmailStatistics')
   ) {
     reader.missing('/exstreamJob', "object 'exstreamJob' or 'exstreamEmailStatistics'");
   }

@@ -110,6 +110,11 @@ export class FieldReader {
     return value;
   }
 
+  /** True when a problem has already been reported at `pointer`. */
+  reported(pointer: string): boolean {
+    return this.diagnostics.some((d) => d.pointer === pointer);
+  }
+
   /** Records a missing required field. */
   missing(pointer: string, what: string, hint?: string): void {
     this.report('EXR_MISSING_FIELD', pointer, `${what} is required but missing or empty`, hint);
@@ -133,6 +138,14 @@ export class FieldReader {
 
   /** Throws one NormalizationError with every diagnostic collected; for code paths that cannot go on. */
   fail(): never {
+    if (this.diagnostics.length === 0) {
+      // Every path that reaches here has reported why; this keeps the "never empty" contract if one forgets.
+      this.report(
+        'EXR_INVALID_FIELD',
+        '',
+        'raw event is incomplete; see the field descriptions in docs/event-model.md',
+      );
+    }
     throw new NormalizationError(this.diagnostics);
   }
 

@@ -3,7 +3,7 @@ import type { Diagnostic } from '@exroute/core';
 import { childPointer } from './json-pointer.js';
 
 /** Deeper raw payloads are refused: nothing Exstream emits nests this far, and it bounds recursion later. */
-export const MAX_RAW_DEPTH = 64;
+export const MAX_RAW_DEPTH = 48;
 
 /**
  * Walks a parsed JSON value iteratively and reports prototype keys (`__proto__`, `constructor`,
@@ -11,47 +11,63 @@ export const MAX_RAW_DEPTH = 64;
  * can neither be poisoned nor overflow the stack.
  */
 export function checkRawStructure(value: unknown): Diagnostic[] {
+  if (value === null || typeof value !== 'object') return [];
   const diagnostics: Diagnostic[] = [];
-  const stack: { value: unknown; pointer: string; depth: number }[] = [
-    { value, pointer: '', depth: 0 },
-  ];
+  // Pointers are built only for problems (from parent links): this walk runs on every event.
+  const stack: Frame[] = [{ value, depth: 0, parent: undefined, key: '' }];
   while (stack.length > 0) {
-    const { value: current, pointer, depth } = stack.pop()!;
-    if (current === null || typeof current !== 'object') continue;
-    if (depth >= MAX_RAW_DEPTH) {
+    const frame = stack.pop()!;
+    const current = frame.value as object;
+    if (frame.depth >= MAX_RAW_DEPTH) {
       diagnostics.push({
         code: 'EXR_TOO_DEEP',
         severity: 'error',
         message: `raw event nests deeper than ${MAX_RAW_DEPTH} levels; flatten the payload`,
-        pointer,
+        pointer: pointerOf(frame),
       });
       return diagnostics;
     }
     if (Array.isArray(current)) {
       for (let i = current.length - 1; i >= 0; i--) {
-        stack.push({ value: current[i], pointer: childPointer(pointer, i), depth: depth + 1 });
+        const item: unknown = current[i];
+        if (item !== null && typeof item === 'object') {
+          stack.push({ value: item, depth: frame.depth + 1, parent: frame, key: i });
+        }
       }
       continue;
     }
-    for (const key of Object.keys(current)) {
-      const keyPointer = childPointer(pointer, key);
+    for (const key in current) {
+      if (!Object.prototype.hasOwnProperty.call(current, key)) continue;
       if (FORBIDDEN_KEYS.has(key)) {
         diagnostics.push({
           code: 'EXR_FORBIDDEN_KEY',
           severity: 'error',
           message: `key '${key}' is not allowed anywhere in a raw event; rename or remove it`,
-          pointer: keyPointer,
+          pointer: childPointer(pointerOf(frame), key),
         });
         continue;
       }
-      stack.push({
-        value: (current as Record<string, unknown>)[key],
-        pointer: keyPointer,
-        depth: depth + 1,
-      });
+      const item: unknown = (current as Record<string, unknown>)[key];
+      if (item !== null && typeof item === 'object') {
+        stack.push({ value: item, depth: frame.depth + 1, parent: frame, key });
+      }
     }
   }
   return diagnostics;
+}
+
+interface Frame {
+  value: unknown;
+  depth: number;
+  parent: Frame | undefined;
+  key: string | number;
+}
+
+function pointerOf(frame: Frame): string {
+  const keys: (string | number)[] = [];
+  for (let at: Frame | undefined = frame; at?.parent !== undefined; at = at.parent)
+    keys.push(at.key);
+  return keys.reverse().reduce<string>((pointer, key) => childPointer(pointer, key), '');
 }
 
 /** True for a non-null, non-array object: the only thing a raw event or a nested record may be. */

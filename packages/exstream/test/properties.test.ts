@@ -1,0 +1,97 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { validateEvent } from '@exroute/core';
+import type { NormalizedEvent } from '@exroute/core';
+import {
+  NormalizationError,
+  contentHashId,
+  generateSampleEvents,
+  normalize,
+  normalizeCloudEvent,
+  toCloudEvent,
+} from '@exroute/exstream';
+
+const onlyNormalizationErrors = (raw: unknown): void => {
+  try {
+    const event = normalize(raw);
+    expect(validateEvent(event)).toEqual([]);
+  } catch (error) {
+    if (!(error instanceof NormalizationError)) throw error;
+    expect(error.diagnostics.length).toBeGreaterThan(0);
+  }
+};
+
+// Valid raw events with arbitrary values swapped in, so the properties reach deep into each normalizer.
+const samples = generateSampleEvents({ seed: 7, count: 300 });
+const mutated = fc
+  .tuple(fc.constantFrom(...samples), fc.string(), fc.jsonValue(), fc.boolean())
+  .map(([raw, key, value, nested]) => {
+    const copy = structuredClone(raw);
+    const keys = Object.keys(copy);
+    const target = keys[Math.abs(key.length * 7919) % keys.length]!;
+    if (nested && copy[target] !== null && typeof copy[target] === 'object') {
+      (copy[target] as Record<string, unknown>)[key] = value;
+    } else {
+      copy[key.length % 2 === 0 ? target : key] = value;
+    }
+    return copy;
+  });
+
+describe('properties', () => {
+  it('normalize throws nothing but NormalizationError on arbitrary JSON', () => {
+    fc.assert(fc.property(fc.jsonValue(), onlyNormalizationErrors), { numRuns: 2000 });
+  });
+
+  it('normalize throws nothing but NormalizationError on mutated real payloads', () => {
+    fc.assert(fc.property(mutated, onlyNormalizationErrors), { numRuns: 2000 });
+  });
+
+  it('a content-hash id ignores key order', () => {
+    fc.assert(
+      fc.property(fc.dictionary(fc.string(), fc.jsonValue()), (record) => {
+        const reversed = Object.fromEntries(Object.entries(record).reverse());
+        expect(contentHashId(reversed)).toBe(contentHashId(record));
+      }),
+    );
+  });
+
+  it('toCloudEvent then normalizeCloudEvent gives the same event back', () => {
+    const eventArb: fc.Arbitrary<NormalizedEvent> = fc.record(
+      {
+        id: fc.string({ minLength: 1 }),
+        source: fc.string({ minLength: 1 }),
+        type: fc.stringMatching(/^[a-z][a-z0-9_]{0,8}(\.[a-z][a-z0-9_]{0,8}){1,3}$/),
+        time: fc.constant('2026-03-02T08:00:00Z'),
+        priority: fc.constantFrom(
+          'low' as const,
+          'normal' as const,
+          'high' as const,
+          'critical' as const,
+        ),
+        documentType: fc.string({ minLength: 1 }),
+        region: fc.constantFrom('UK', 'NO', 'DE'),
+        channel: fc.string({ minLength: 1 }),
+        tenant: fc.string({ minLength: 1 }),
+        subject: fc.string({ minLength: 1 }),
+        correlationId: fc.string({ minLength: 1 }),
+        data: fc.dictionary(fc.stringMatching(/^[a-z]{1,8}$/), fc.jsonValue()),
+      },
+      { requiredKeys: ['id', 'source', 'type', 'time', 'data'] },
+    );
+    fc.assert(
+      fc.property(eventArb, (event) => {
+        expect(normalizeCloudEvent(JSON.parse(JSON.stringify(toCloudEvent(event))))).toEqual(
+          JSON.parse(JSON.stringify(event)),
+        );
+      }),
+    );
+  });
+
+  it('toCloudEvent uses only CloudEvents-conformant attribute names', () => {
+    const event = normalize(samples[0]);
+    for (const name of Object.keys(toCloudEvent(event))) {
+      if (name === 'data') continue;
+      expect(name).toMatch(/^[a-z0-9]{1,20}$/);
+    }
+  });
+});

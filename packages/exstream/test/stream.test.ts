@@ -1,0 +1,128 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { NormalizationError, normalizeStream } from '@exroute/exstream';
+import type { JsonLinesSource, StreamItem, StreamSummary } from '@exroute/exstream';
+
+async function drain(
+  source: JsonLinesSource,
+  options: Parameters<typeof normalizeStream>[1] = {},
+): Promise<{ items: StreamItem[]; summary: StreamSummary }> {
+  const items: StreamItem[] = [];
+  const iterator = normalizeStream(source, options);
+  for (;;) {
+    const next = await iterator.next();
+    if (next.done) return { items, summary: next.value };
+    items.push(next.value);
+  }
+}
+
+const good = (n: number) =>
+  JSON.stringify({ jobId: `j-${n}`, status: 'Queued', queuedAt: '2026-03-02T08:00:00Z' });
+
+const outcome = (item: StreamItem) =>
+  'event' in item ? [item.line, 'event'] : [item.line, item.error.code];
+
+describe('normalizeStream', () => {
+  it('keeps going past bad lines and accounts for every line', async () => {
+    const text = [
+      good(1),
+      '{not json',
+      '',
+      JSON.stringify({ hello: 'world' }),
+      '   ',
+      good(2),
+      '[1,2]',
+      good(3),
+    ].join('\n');
+    const { items, summary } = await drain(Readable.from([text]));
+    expect(items.map(outcome)).toEqual([
+      [1, 'event'],
+      [2, 'EXR_INVALID_JSON'],
+      [4, 'EXR_UNKNOWN_SHAPE'],
+      [6, 'event'],
+      [7, 'EXR_UNKNOWN_SHAPE'],
+      [8, 'event'],
+    ]);
+    expect(summary).toEqual({ linesRead: 6, blankLines: 2, events: 3, errors: 3 });
+    expect(summary.events + summary.errors).toBe(summary.linesRead);
+  });
+
+  it('reads a file path, with CRLF endings, a BOM and no final newline', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'exstream-'));
+    const file = join(dir, 'events.jsonl');
+    writeFileSync(file, `\uFEFF${good(1)}\r\n${good(2)}\r\n${good(3)}`);
+    const { items, summary } = await drain(file);
+    expect(items.map(outcome)).toEqual([
+      [1, 'event'],
+      [2, 'event'],
+      [3, 'event'],
+    ]);
+    expect(summary.linesRead).toBe(3);
+  });
+
+  it('joins lines split across chunks, including a multi-byte character split in two', async () => {
+    const line = JSON.stringify({
+      jobId: 'j-ü€',
+      status: 'Queued',
+      queuedAt: '2026-03-02T08:00:00Z',
+    });
+    const bytes = Buffer.from(`${line}\n${line}\n`, 'utf8');
+    const chunks = Array.from({ length: bytes.length }, (_, i) => bytes.subarray(i, i + 1));
+    const { items } = await drain(Readable.from(chunks));
+    expect(items.map((item) => ('event' in item ? item.event.subject : item.error.code))).toEqual([
+      'j-ü€',
+      'j-ü€',
+    ]);
+  });
+
+  it('skips an over-long line with EXR_LINE_TOO_LONG and carries on', async () => {
+    const long = JSON.stringify({
+      jobId: 'x'.repeat(5000),
+      status: 'Queued',
+      queuedAt: '2026-03-02T08:00:00Z',
+    });
+    const chunks = Readable.from([
+      `${good(1)}\n${long.slice(0, 2000)}`,
+      long.slice(2000),
+      `\n${long}\n${good(4)}\n`,
+    ]);
+    const { items, summary } = await drain(chunks, { maxLineLength: 1000 });
+    expect(items.map(outcome)).toEqual([
+      [1, 'event'],
+      [2, 'EXR_LINE_TOO_LONG'],
+      [3, 'EXR_LINE_TOO_LONG'],
+      [4, 'event'],
+    ]);
+    expect(summary).toEqual({ linesRead: 4, blankLines: 0, events: 2, errors: 2 });
+  });
+
+  it('carries the diagnostics of a line that fails normalization', async () => {
+    const { items } = await drain(
+      Readable.from([JSON.stringify({ jobId: 'j', status: 'Nope' }) + '\n']),
+    );
+    const first = items[0]!;
+    expect('error' in first && first.error.diagnostics.map((d) => [d.code, d.pointer])).toEqual([
+      ['EXR_UNKNOWN_JOB_STATUS', '/status'],
+    ]);
+  });
+
+  it('throws NormalizationError for a file that cannot be read', async () => {
+    await expect(drain(join(tmpdir(), 'no-such-dir-exstream', 'missing.jsonl'))).rejects.toSatisfy(
+      (error: unknown) =>
+        error instanceof NormalizationError &&
+        error.diagnostics[0]!.code === 'EXR_SOURCE_UNREADABLE',
+    );
+  });
+
+  it('counts an empty input as zero lines', async () => {
+    expect((await drain(Readable.from(['']))).summary).toEqual({
+      linesRead: 0,
+      blankLines: 0,
+      events: 0,
+      errors: 0,
+    });
+  });
+});
