@@ -1,1 +1,14 @@
-export {};
+/**
+ * `pnpm bench`: builds, then runs every package's benchmark in one process so each ratio is
+ * measured against baselines of the same run. `--quick` is a fast smoke run (small sizes,
+ * short budgets); its numbers are not the documented ones.
+ */
+import { runCoreBench } from './core.js';
+import { runNotificationsBench } from './notifications.js';
+import { runExstreamBench } from './exstream.js';
+
+const quick = process.argv.includes('--quick');
+
+await runCoreBench(quick ? { sizes: [10, 100, 1_000], budgetMs: 150, referenceBudgetMs: 300 } : {});
+await runNotificationsBench(quick ? { requests: 300, concurrency: [1, 8] } : {});
+await runExstreamBench(quick ? { lines: 5_000, runs: 1 } : {});
