@@ -123,7 +123,9 @@ const eventArbitrary: fc.Arbitrary<NormalizedEvent> = fc.record(
   { requiredKeys: ['id', 'source', 'type', 'time', 'data'] },
 );
 
-function ruleSetOf(specs: fc.infer<typeof ruleArbitrary>[]): RuleSet {
+type RuleSpec = typeof ruleArbitrary extends fc.Arbitrary<infer T> ? T : never;
+
+function ruleSetOf(specs: RuleSpec[]): RuleSet {
   const rules: RuleDefinition[] = specs.map((spec, order) => ({
     id: `r${order}`,
     priority: spec.priority,
