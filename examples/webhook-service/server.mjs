@@ -8,6 +8,7 @@
 // Settings (environment):
 //   PORT, HOST                      listen address (default 8080 on 127.0.0.1; PORT=0 picks a free port)
 //   EXROUTE_RULES                   rule files or directories, comma-separated (default: this repo's rules/)
+//   EXROUTE_MAPPING                 Exstream mapping file (document types, regions from ids); default: none
 //   EXROUTE_NOTIFICATIONS_URL       OpenText Notifications API host; unset → an embedded emulator
 //   EXROUTE_AUTH_URL, EXROUTE_TENANT, EXROUTE_CLIENT_ID, EXROUTE_CLIENT_SECRET
 //   EXROUTE_OUTBOX                  outbox file (one per instance): undelivered requests survive a crash
@@ -22,7 +23,7 @@
 import { createServer } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { createRouter, ExrouteError, formatDiagnostic, loadRuleSet } from '@exroute/core';
-import { normalize } from '@exroute/exstream';
+import { loadMapping, normalize } from '@exroute/exstream';
 import {
   createNotificationsClient,
   openFileDeadLetterSink,
@@ -48,10 +49,12 @@ const rulePaths = env.EXROUTE_RULES
   : DEFAULT_RULES;
 
 let ruleSet;
+let mapping;
 try {
   ruleSet = await loadRuleSet(rulePaths);
+  mapping = env.EXROUTE_MAPPING ? await loadMapping(env.EXROUTE_MAPPING) : undefined;
 } catch (error) {
-  // An invalid rule set must stop the service at start, with every problem listed.
+  // Invalid rules or mapping must stop the service at start, with every problem listed.
   if (!(error instanceof ExrouteError)) throw error;
   for (const diagnostic of error.diagnostics) console.error(formatDiagnostic(diagnostic));
   process.exit(2);
@@ -126,7 +129,7 @@ async function handle(request, response) {
   const rejected = [];
   raws.forEach((raw, index) => {
     try {
-      events.push(normalize(raw));
+      events.push(normalize(raw, mapping ? { mapping } : {}));
     } catch (error) {
       if (!(error instanceof ExrouteError)) throw error;
       rejected.push({ index, code: error.code, diagnostics: error.diagnostics });
@@ -138,9 +141,9 @@ async function handle(request, response) {
   const warnings = [];
   for (const event of events) {
     const decision = router.route(event);
-    const mapping = toNotificationRequests(decision, event);
-    requests.push(...mapping.requests);
-    warnings.push(...mapping.diagnostics.map((d) => d.code));
+    const mapped = toNotificationRequests(decision, event);
+    requests.push(...mapped.requests);
+    warnings.push(...mapped.diagnostics.map((d) => d.code));
   }
   const results = requests.length > 0 ? await client.send(requests) : [];
   const delivered = results.filter((r) => r.status === 'delivered').length;

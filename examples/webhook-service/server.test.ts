@@ -1,4 +1,8 @@
-import { spawn } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { startEmulator } from '@exroute/notifications/emulator';
@@ -167,5 +171,29 @@ describe('webhook service example', () => {
     const { code, signal } = await service.exit;
     expect(signal).toBeNull();
     expect(code).toBe(0);
+  });
+});
+
+describe('webhook service example with invalid rules', () => {
+  it('refuses to start, printing every diagnostic, with exit code 2', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'exroute-webhook-'));
+    try {
+      const rules = join(dir, 'rules.yaml');
+      await writeFile(
+        rules,
+        'apiVersion: exroute/v1\nrules:\n  - id: r\n    notify: [{ to: [nobody], template: none }]\n',
+      );
+      const failure = await promisify(execFile)(process.execPath, [SERVER], {
+        env: { ...process.env, PORT: '0', EXROUTE_RULES: rules },
+      }).then(
+        () => ({ code: 0, stderr: '' }),
+        (error: { code: number; stderr: string }) => error,
+      );
+      expect(failure.code).toBe(2);
+      expect(failure.stderr).toContain('EXR_UNKNOWN_RECIPIENT');
+      expect(failure.stderr).toContain('EXR_UNKNOWN_TEMPLATE');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
