@@ -28,6 +28,17 @@ export interface ConditionCheckContext {
 
 const CONDITION_KINDS = ['all', 'any', 'not', 'condition', 'fact'] as const;
 
+/** Every key a condition may have; anything else is already an EXR_SCHEMA_UNKNOWN_KEY. */
+const CONDITION_KEYS: ReadonlySet<string> = new Set([
+  ...CONDITION_KINDS,
+  'operator',
+  'value',
+  'path',
+  'params',
+  'name',
+  'priority',
+]);
+
 /**
  * Checks one json-rules-engine condition (and everything nested in it) at `place`: shape, empty
  * lists, depth, references, facts, paths, operators and values. Shapes the JSON Schema already
@@ -49,8 +60,12 @@ export function checkCondition(
     );
     return;
   }
+  // A misspelled key (`alll`, `operater`) is reported once, with a hint, by the schema; a shape
+  // error on top would only repeat it.
+  const misspelled = Object.keys(value).some((key) => !CONDITION_KEYS.has(key));
   const kinds = CONDITION_KINDS.filter((kind) => hasOwn(value, kind));
   if (kinds.length !== 1) {
+    if (misspelled && kinds.length === 0) return;
     reporter.error(
       'EXR_CONDITION_SHAPE',
       kinds.length === 0
@@ -121,6 +136,7 @@ export function checkCondition(
         segments: [...place.segments, key],
       });
       if (!hasOwn(value, 'operator') || !hasOwn(value, 'value')) {
+        if (misspelled) return;
         const missing = ['operator', 'value'].filter((key) => !hasOwn(value, key));
         reporter.error(
           'EXR_CONDITION_SHAPE',

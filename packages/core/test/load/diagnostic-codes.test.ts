@@ -440,6 +440,16 @@ describe('every loader diagnostic code, with its position', () => {
     expect(duplicate?.message).toContain('a.yaml:4:3');
   });
 
+  it.each([
+    ['{ fact: type, operater: equal, value: x }', 31, "did you mean 'operator'?"],
+    ['{ alll: [{ fact: type, operator: equal, value: x }] }', 19, "did you mean 'all'?"],
+  ])('reports a misspelled condition key %s once, at the key', (condition, column, hint) => {
+    const diagnostics = diagnose(rule(`${NOTIFY}    conditions: ${condition}\n`));
+    expect(diagnostics.map((d) => [d.code, d.line, d.column, d.hint])).toEqual([
+      ['EXR_SCHEMA_UNKNOWN_KEY', 10, column, hint],
+    ]);
+  });
+
   it('collects problems of several kinds in one pass', () => {
     const codes = diagnose(
       rule(
