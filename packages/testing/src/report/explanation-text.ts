@@ -73,7 +73,11 @@ function ruleLines(rule: RuleExplanation, palette: Palette, verbose: boolean): s
       const why =
         rule.outcome === 'skipped-by-index' ? 'not matched (pinned field differs)' : 'not matched';
       const head = `  ${palette.fail('✗')} ${rule.ruleId}  ${where}  ${why}`;
-      return rule.condition ? [head, ...traceLines(rule.condition, 3, palette)] : [head];
+      if (rule.condition === undefined) return [head];
+      const body = verbose
+        ? traceLines(rule.condition, 3, palette)
+        : reasonLines(rule.condition, 3, palette, true);
+      return [head, ...body];
     }
     case 'not-effective':
       return [`  - ${rule.ruleId}  ${where}  not effective at this time`];
@@ -96,6 +100,43 @@ function traceLines(trace: ConditionTrace, depth: number, palette: Palette): str
   const label = trace.kind === 'reference' ? `condition ${trace.reference ?? '?'}` : trace.kind;
   const children = (trace.children ?? []).flatMap((child) => traceLines(child, depth + 1, palette));
   return [`${pad}${mark} ${label}${note}`, ...children];
+}
+
+/**
+ * Only why a condition is false: the failing leaves, under the `any`/reference nodes that lead
+ * to them; a failing `not` shows the whole subtree that held. Keeps long rule sets readable.
+ */
+function reasonLines(
+  trace: ConditionTrace,
+  depth: number,
+  palette: Palette,
+  isRoot = false,
+): string[] {
+  if (trace.result) return [];
+  switch (trace.kind) {
+    case 'leaf':
+      return traceLines(trace, depth, palette);
+    case 'not':
+      return traceLines(trace, depth, palette);
+    case 'all': {
+      const children = trace.children ?? [];
+      if (isRoot) return children.flatMap((child) => reasonLines(child, depth, palette));
+      return [
+        ...headLine(trace, depth, palette),
+        ...children.flatMap((child) => reasonLines(child, depth + 1, palette)),
+      ];
+    }
+    case 'any':
+    case 'reference':
+      return [
+        ...headLine(trace, depth, palette),
+        ...(trace.children ?? []).flatMap((child) => reasonLines(child, depth + 1, palette)),
+      ];
+  }
+}
+
+function headLine(trace: ConditionTrace, depth: number, palette: Palette): string[] {
+  return traceLines({ ...trace, children: [] }, depth, palette);
 }
 
 /** JSON for values, shortened so a large payload cannot flood the trace. */
