@@ -65,7 +65,7 @@ function runChecks(
   const positions = new Map<string, SourcePositions>();
   const reporter = new LocatedReporter(positions, report);
   const definitions = emptyDefinitions();
-  for (const source of sources) {
+  for (const source of distinctFilenames(sources)) {
     const parsed = parseYamlSource(source, report);
     if (parsed === undefined) {
       definitions.files.push(source.filename);
@@ -86,7 +86,7 @@ function runChecks(
     locate: (file, pointer) => reporter.locate({ file, segments: fromPointer(pointer) }),
     hasErrors: () => diagnostics.some((d) => d.severity === 'error'),
   });
-  const order = new Map(sources.map((source, index) => [source.filename, index]));
+  const order = new Map(definitions.files.map((file, index) => [file, index]));
   diagnostics.sort(
     (a, b) =>
       (order.get(a.file ?? '') ?? -1) - (order.get(b.file ?? '') ?? -1) ||
@@ -111,6 +111,19 @@ function runChecks(
     warnings: diagnostics.filter((d) => d.severity === 'warning'),
   };
   return { ruleSet, diagnostics };
+}
+
+/**
+ * Sources with distinct names: positions are looked up by file name, so a second text under the
+ * same name (two inline strings) is reported as `name (2)` rather than at the first one's lines.
+ */
+function distinctFilenames(sources: readonly RuleSource[]): RuleSource[] {
+  const seen = new Map<string, number>();
+  return sources.map((source) => {
+    const count = (seen.get(source.filename) ?? 0) + 1;
+    seen.set(source.filename, count);
+    return count === 1 ? source : { text: source.text, filename: `${source.filename} (${count})` };
+  });
 }
 
 /**

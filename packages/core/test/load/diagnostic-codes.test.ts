@@ -450,6 +450,17 @@ describe('every loader diagnostic code, with its position', () => {
     ]);
   });
 
+  it('keeps two texts given under one name apart', () => {
+    const text = 'apiVersion: exroute/v1\nrecipients:\n  ops: { email: ops@example.com }\n';
+    const diagnostics = diagnose([
+      { text, filename: '<inline>' },
+      { text: `# moved down\n${text}`, filename: '<inline>' },
+    ]);
+    expect(diagnostics.map((d) => [d.code, d.file, d.line, d.column])).toEqual([
+      ['EXR_DUPLICATE_DEFINITION', '<inline> (2)', 4, 3],
+    ]);
+  });
+
   it('collects problems of several kinds in one pass', () => {
     const codes = diagnose(
       rule(
