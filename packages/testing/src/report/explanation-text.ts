@@ -127,10 +127,14 @@ function reasonLines(
       ];
     }
     case 'any':
-    case 'reference':
       return [
         ...headLine(trace, depth, palette),
         ...(trace.children ?? []).flatMap((child) => reasonLines(child, depth + 1, palette)),
+      ];
+    case 'reference':
+      return [
+        ...headLine(trace, depth, palette),
+        ...(trace.children ?? []).flatMap((child) => reasonLines(child, depth + 1, palette, true)),
       ];
   }
 }
