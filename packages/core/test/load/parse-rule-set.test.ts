@@ -99,3 +99,46 @@ describe('parseRuleSet on valid input', () => {
     expect(() => parseRuleSet('apiVersion: exroute/v2\n')).toThrow(RuleSetError);
   });
 });
+
+describe('parseRuleSet on the time keys of DESIGN.md §7', () => {
+  const ruleSet = parseRuleSet(`apiVersion: exroute/v1
+regions: { APAC: [JP] }
+calendars:
+  uk-office:
+    timezone: Europe/London
+    days: [mon, tue, wed, thu, fri]
+    hours: ["09:00-12:30", "13:30-17:30"]
+    holidays: ["2026-12-25", "2026-12-28"]
+  tokyo-office: { timezone: Asia/Tokyo, days: [mon, tue, wed, thu, fri], hours: ["09:00-18:00"] }
+regionCalendars:
+  UK: uk-office
+  JP: tokyo-office
+recipients: { on-call: { sms: "+447700900001" } }
+templates: { lapse: { id: LAPSE, channels: [sms] } }
+rules:
+  - id: after-hours-lapse
+    effective: { from: "2027-01-01", until: "2027-12-31" }
+    conditions:
+      all:
+        - { fact: $now, operator: outsideBusinessHours, value: { fact: region } }
+        - { fact: time, operator: withinBusinessHours, value: uk-office }
+    notify:
+      - to: [on-call]
+        template: lapse
+        due: { businessDays: 2 }
+        deferUntil: businessHours
+`);
+
+  it('keeps calendars, region calendars, effective, due and deferUntil', () => {
+    expect(ruleSet.calendars.get('uk-office')).toMatchObject({
+      timezone: 'Europe/London',
+      days: ['mon', 'tue', 'wed', 'thu', 'fri'],
+      hours: ['09:00-12:30', '13:30-17:30'],
+      holidays: ['2026-12-25', '2026-12-28'],
+    });
+    expect(ruleSet.regionCalendars.get('JP')?.calendar).toBe('tokyo-office');
+    const rule = ruleSet.rules[0]!;
+    expect(rule.effective).toEqual({ from: '2027-01-01', until: '2027-12-31' });
+    expect(rule.notify[0]).toMatchObject({ due: { businessDays: 2 }, deferUntil: 'businessHours' });
+  });
+});
