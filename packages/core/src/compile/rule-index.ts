@@ -93,7 +93,13 @@ export class RuleIndex {
     const allPins: PinCheck[][] = [];
     pinsByRank.forEach((pins, rank) => {
       const chosen = selectivePin(pins, popularity);
-      const checks = pins.map((pin) => ({ slot: slotOf.get(pin.field)!, values: pin.values }));
+      const checks = pins.map((pin): PinCheck => {
+        const slot = slotOf.get(pin.field)!;
+        const [only] = pin.values;
+        return pin.values.size === 1
+          ? { slot, values: pin.values, single: true, value: only }
+          : { slot, values: pin.values, single: false, value: undefined };
+      });
       allPins.push(checks);
       otherPins.push(checks.filter((_, i) => pins[i] !== chosen));
       if (chosen === undefined) {
@@ -180,16 +186,23 @@ export class RuleIndex {
     const pins = this.otherPins[rank]!;
     for (let p = 0; p < pins.length; p++) {
       const pin = pins[p]!;
-      if (!pin.values.has(this.values[pin.slot])) return false;
+      const value = this.values[pin.slot];
+      if (pin.single ? value !== pin.value : !pin.values.has(value)) return false;
     }
     return true;
   }
 }
 
-/** One pin as the index checks it: the slot of the field's value, and the values allowed. */
+/**
+ * One pin as the index checks it: the slot of the field's value and the values allowed; a pin
+ * with one value (`equal`) is checked with `===`, which agrees with the set here because NaN
+ * never gets into it.
+ */
 interface PinCheck {
   readonly slot: number;
   readonly values: ReadonlySet<unknown>;
+  readonly single: boolean;
+  readonly value: unknown;
 }
 
 /** The pin whose values are shared by the fewest rules: the narrowest bucket to file under. */

@@ -8,7 +8,7 @@ import type { NormalizedEvent } from '../model/event.js';
 import type { RuleSet } from '../model/rule-set.js';
 import { CompileReport } from '../compile/compile-report.js';
 import { EvaluationScope } from '../compile/evaluation-scope.js';
-import { DEFAULT_PRIORITY, readEventField } from '../compile/fact-reader.js';
+import { DEFAULT_PRIORITY, compileFactReader, readEventField } from '../compile/fact-reader.js';
 import {
   computeDueAt,
   computeSendAt,
@@ -28,9 +28,14 @@ export type MissingPlaceholderReport = (
 
 interface NotificationDraft {
   readonly slot: number;
-  readonly contributions: Contribution[];
+  readonly contributions: readonly Contribution[];
   readonly ruleIds: string[];
   lastRank: number;
+}
+
+/** A draft while contributions are still being added. */
+interface GrowingDraft extends NotificationDraft {
+  readonly contributions: Contribution[];
 }
 
 /**
@@ -43,6 +48,7 @@ export class DecisionAssembler {
   private readonly slotEpoch: Int32Array;
   private readonly slotDraft: Int32Array;
   private readonly recipientEpoch: Int32Array;
+  private readonly readId = compileFactReader('id', undefined);
   private epoch = 0;
   private busy = false;
 
@@ -83,14 +89,42 @@ export class DecisionAssembler {
     const { plan } = this;
     if (plan.rendersWithClock && count > 0) scope.now();
     const matched: MatchedRule[] = new Array<MatchedRule>(count);
-    const drafts: NotificationDraft[] = [];
+    const drafts = count === 1 ? this.soleRuleDrafts(ranks[0]!) : undefined;
+    if (drafts !== undefined) {
+      matched[0] = plan.rules[ranks[0]!]!.matched;
+      return this.decision(scope, matched, drafts, onMissing);
+    }
+    return this.decision(scope, matched, this.mergedDrafts(ranks, count, matched), onMissing);
+  }
+
+  /** With one matched rule whose notify entries use distinct slots, nothing needs merging. */
+  private soleRuleDrafts(rank: number): NotificationDraft[] | undefined {
+    const rulePlan = this.plan.rules[rank]!;
+    const unmerged = rulePlan.unmerged;
+    if (unmerged === undefined) return undefined;
+    return unmerged.map((contributions) => ({
+      slot: contributions[0]!.slot,
+      contributions,
+      ruleIds: [rulePlan.rule.id],
+      lastRank: rank,
+    }));
+  }
+
+  /** Groups contributions per (template, channel) in order of first appearance. */
+  private mergedDrafts(
+    ranks: ArrayLike<number>,
+    count: number,
+    matched: MatchedRule[],
+  ): NotificationDraft[] {
+    const { plan } = this;
+    const drafts: GrowingDraft[] = [];
     const epoch = this.nextEpoch();
     for (let m = 0; m < count; m++) {
       const rulePlan = plan.rules[ranks[m]!]!;
       matched[m] = rulePlan.matched;
       for (const contribution of rulePlan.contributions) {
         const slot = contribution.slot;
-        let draft: NotificationDraft;
+        let draft: GrowingDraft;
         if (this.slotEpoch[slot] === epoch) {
           draft = drafts[this.slotDraft[slot]!]!;
         } else {
@@ -106,15 +140,24 @@ export class DecisionAssembler {
         }
       }
     }
+    return drafts;
+  }
+
+  private decision(
+    scope: EvaluationScope,
+    matched: MatchedRule[],
+    drafts: readonly NotificationDraft[],
+    onMissing: MissingPlaceholderReport | undefined,
+  ): RoutingDecision {
     const notifications: RoutedNotification[] = [];
     for (const draft of drafts) {
       const notification = this.notification(draft, scope, onMissing);
       if (notification !== undefined) notifications.push(notification);
     }
-    const id = readEventField(scope.event, 'id');
+    const id = this.readId(scope);
     return {
       eventId: typeof id === 'string' ? id : '',
-      ruleSetVersion: plan.ruleSet.version,
+      ruleSetVersion: this.plan.ruleSet.version,
       matched,
       notifications,
     };

@@ -57,6 +57,11 @@ export interface RulePlan {
   readonly isEffective: ((now: Date) => boolean) | undefined;
   readonly stop: boolean;
   readonly contributions: readonly Contribution[];
+  /**
+   * Each contribution alone, when no two share a (template, channel): then a decision with this
+   * rule as its only match needs no merging. `undefined` when merging is needed.
+   */
+  readonly unmerged: readonly (readonly Contribution[])[] | undefined;
 }
 
 /**
@@ -194,6 +199,10 @@ export function createDecisionPlan(
         line: rule.location.line,
       }),
       isEffective: effectiveWindow(rule, ruleSet, time, report),
+      unmerged:
+        new Set(contributions.map((c) => c.slot)).size === contributions.length
+          ? contributions.map((c) => [c])
+          : undefined,
       stop: rule.stop,
       contributions,
     };
