@@ -36,4 +36,5 @@ export type { ExplanationTextOptions } from './report/explanation-text.js';
 export { displayPath, formatDiagnosticLine } from './report/display-path.js';
 export { lintRuleSet, evaluationOrder } from './lint/lint-rule-set.js';
 export type { LintOptions } from './lint/lint-rule-set.js';
-export { ruleSetToMermaid, ANY_EVENT_TYPE } from './graph/mermaid.js';
+export { ruleSetToMermaid, buildRoutingGraph, ANY_EVENT_TYPE } from './graph/mermaid.js';
+export type { RoutingGraph, RoutingGraphNode, RoutingGraphEdge } from './graph/mermaid.js';

@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { createRouter } from '@exroute/core';
 import { formatExplanation } from '@exroute/testing';
@@ -98,6 +98,9 @@ Exit codes: 0 explained, 2 usage error, invalid rules or invalid event.`,
   },
 };
 
+/** One event never needs more than this; larger input is refused before parsing. */
+const MAX_EVENT_BYTES = 5 * 1024 * 1024;
+
 async function readEventText(path: string, io: CliIo): Promise<{ text: string; file: string }> {
   if (path === '-') {
     const chunks: Buffer[] = [];
@@ -106,8 +109,16 @@ async function readEventText(path: string, io: CliIo): Promise<{ text: string; f
     return { text: Buffer.concat(chunks).toString('utf8'), file: '<stdin>' };
   }
   try {
-    return { text: await readFile(resolve(io.cwd, path), 'utf8'), file: path };
+    const absolute = resolve(io.cwd, path);
+    if ((await stat(absolute)).size > MAX_EVENT_BYTES) {
+      throw new CliUsageError(
+        `'${path}' is larger than ${MAX_EVENT_BYTES} bytes; give one event`,
+        'explain',
+      );
+    }
+    return { text: await readFile(absolute, 'utf8'), file: path };
   } catch (error) {
+    if (error instanceof CliUsageError) throw error;
     throw new CliUsageError(
       `cannot read '${path}' (${(error as NodeJS.ErrnoException).code ?? 'error'}); check the path`,
       'explain',

@@ -1,8 +1,8 @@
 import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { ruleSetToMermaid } from '@exroute/testing';
+import { buildRoutingGraph, ruleSetToMermaid } from '@exroute/testing';
 import type { Command } from '../command.js';
-import { stringValue } from '../command.js';
+import { outputFormat, stringValue } from '../command.js';
 import { colorEnabled } from '../cli-io.js';
 import { CliUsageError } from '../errors.js';
 import { ExitCode } from '../exit-codes.js';
@@ -20,8 +20,16 @@ Prints Mermaid flowchart source. Paste it into a Markdown file inside a \`\`\`me
 Rules appear in evaluation order; "(stop)" marks rules that end evaluation; edges from rules to
 templates carry the channels; rules that do not pin the event type hang off "any event type".
 
+--format json prints the same graph as { nodes: [{ id, kind, name, stop? }], edges: [{ from, to,
+channels? }] } for other renderers.
+
 Exit codes: 0 ok, 2 usage error or invalid rules.`,
   options: {
+    format: {
+      type: 'string',
+      valueName: 'mermaid|json',
+      description: 'output format (default mermaid)',
+    },
     output: {
       type: 'string',
       short: 'o',
@@ -30,6 +38,8 @@ Exit codes: 0 ok, 2 usage error or invalid rules.`,
     },
   },
   async run(parsed, io) {
+    const format =
+      stringValue(parsed, 'format') === 'mermaid' ? 'text' : outputFormat(parsed, 'graph');
     if (parsed.positionals.length === 0) {
       throw new CliUsageError('give at least one rule file or directory', 'graph');
     }
@@ -38,10 +48,13 @@ Exit codes: 0 ok, 2 usage error or invalid rules.`,
       printDiagnosticLines(io.stderr, loaded.diagnostics, colorEnabled(io.stderr, io.env));
       return ExitCode.invalid;
     }
-    const mermaid = ruleSetToMermaid(loaded.ruleSet);
+    const rendered =
+      format === 'json'
+        ? `${JSON.stringify(buildRoutingGraph(loaded.ruleSet), null, 2)}\n`
+        : ruleSetToMermaid(loaded.ruleSet);
     const output = stringValue(parsed, 'output');
-    if (output === undefined) io.stdout.write(mermaid);
-    else await writeOutput(resolve(io.cwd, output), mermaid);
+    if (output === undefined) io.stdout.write(rendered);
+    else await writeOutput(resolve(io.cwd, output), rendered);
     return ExitCode.ok;
   },
 };

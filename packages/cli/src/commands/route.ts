@@ -1,3 +1,4 @@
+import { EventEmitter, once } from 'node:events';
 import { createReadStream, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -27,6 +28,9 @@ import { diagnosticsOfError, loadRulesFromPaths } from '../input/load-rules.js';
 import { parseJsonText } from '../input/parse-json.js';
 import { printDiagnosticLines } from '../output/diagnostics.js';
 import { PROGRESS_MIN_BYTES, ProgressBar } from '../output/progress-bar.js';
+
+/** Lines longer than this are reported, not parsed: no event needs a megabyte. */
+export const MAX_LINE_CHARS = 1024 * 1024;
 
 /** Requests are handed to the client in batches of this many, so its concurrency is used. */
 const SEND_BATCH = 200;
@@ -218,6 +222,19 @@ async function routeLines(
     const lineNumber = counts.lines;
     progress?.update(input.bytesRead(), counts.routed, counts.bad);
     if (text.trim() === '') continue;
+    if (text.length > MAX_LINE_CHARS) {
+      reportBad([
+        {
+          code: 'EXR_CLI_LINE_TOO_LONG',
+          severity: 'error',
+          message: `line is longer than ${MAX_LINE_CHARS} characters; one event per line, at most 1 MiB`,
+          file: input.file,
+          line: lineNumber,
+          column: 1,
+        },
+      ]);
+      continue;
+    }
     const json = parseJsonText(text, input.file, lineNumber - 1);
     if ('diagnostic' in json) {
       reportBad([json.diagnostic]);
@@ -236,7 +253,7 @@ async function routeLines(
       continue;
     }
     counts.routed += 1;
-    io.stdout.write(`${JSON.stringify(decision)}\n`);
+    await writeWithBackpressure(io.stdout, `${JSON.stringify(decision)}\n`);
     if (delivery !== undefined) {
       const mapping = toNotificationRequests(decision, parsed.event);
       printDiagnosticLines(
@@ -248,6 +265,12 @@ async function routeLines(
     }
   }
   return counts;
+}
+
+/** Writes and, when the stream's buffer is full, waits for it to drain so memory stays flat. */
+async function writeWithBackpressure(out: CliIo['stdout'], text: string): Promise<void> {
+  if (out.write(text) !== false) return;
+  if (out instanceof EventEmitter) await once(out, 'drain');
 }
 
 /** Batches requests into the Notifications client and counts the outcomes. */

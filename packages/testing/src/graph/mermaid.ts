@@ -1,6 +1,6 @@
 /**
- * The routing of a rule set as a Mermaid flowchart — event types → rules → templates →
- * recipients — for reviewers who would rather look than read.
+ * The routing of a rule set as a graph — event types → rules → templates → recipients — and its
+ * Mermaid flowchart rendering, for reviewers who would rather look than read.
  */
 import type { RuleSet } from '@exroute/core';
 import { fieldConstraints, flattenConjunction } from '../lint/conjunction.js';
@@ -9,39 +9,92 @@ import { evaluationOrder } from '../lint/lint-rule-set.js';
 /** Label of the event-type node for rules that do not pin `type`. */
 export const ANY_EVENT_TYPE = 'any event type';
 
+/** One node of the routing graph. */
+export interface RoutingGraphNode {
+  /** Stable, Mermaid-safe id such as `rule3`. */
+  id: string;
+  kind: 'event' | 'rule' | 'template' | 'recipient';
+  /** Event type, rule id, template key or recipient key. */
+  name: string;
+  /** Rules only: whether the rule has `stop: true`. */
+  stop?: boolean;
+}
+
+/** One edge; rule → template edges carry the channels. */
+export interface RoutingGraphEdge {
+  from: string;
+  to: string;
+  channels?: string[];
+}
+
+/** Nodes (in order of first appearance) and de-duplicated edges. */
+export interface RoutingGraph {
+  nodes: RoutingGraphNode[];
+  edges: RoutingGraphEdge[];
+}
+
 /**
- * Mermaid `flowchart LR` source: one node per event type a rule pins (or "any event type"),
- * per rule (in evaluation order, `stop` rules marked), per template and per recipient key named
- * in a `notify.to`; edges type → rule → template (labelled with channels) → recipient.
+ * The routing graph of `ruleSet`: a node per event type a rule pins (or "any event type"), per
+ * rule (in evaluation order), per template and per recipient key named in a `notify.to`.
  */
-export function ruleSetToMermaid(ruleSet: RuleSet): string {
-  const ids = new NodeIds();
-  const nodes: string[] = [];
-  const edges = new Set<string>();
-  const node = (kind: 'event' | 'rule' | 'template' | 'recipient', name: string): string => {
-    const { id, isNew } = ids.get(kind, name);
-    if (isNew) nodes.push(`  ${id}${SHAPES[kind](label(name))}:::${kind}`);
-    return id;
+export function buildRoutingGraph(ruleSet: RuleSet): RoutingGraph {
+  const nodes: RoutingGraphNode[] = [];
+  const byKey = new Map<string, RoutingGraphNode>();
+  const counters = new Map<string, number>();
+  const edges: RoutingGraphEdge[] = [];
+  const edgeKeys = new Set<string>();
+  const node = (kind: RoutingGraphNode['kind'], name: string, stop?: boolean): string => {
+    const key = `${kind}\u0000${name}`;
+    const existing = byKey.get(key);
+    if (existing !== undefined) return existing.id;
+    const count = counters.get(kind) ?? 0;
+    counters.set(kind, count + 1);
+    const created: RoutingGraphNode = {
+      id: `${kind}${count}`,
+      kind,
+      name,
+      ...(stop !== undefined ? { stop } : {}),
+    };
+    byKey.set(key, created);
+    nodes.push(created);
+    return created.id;
+  };
+  const edge = (from: string, to: string, channels?: string[]): void => {
+    const key = `${from}\u0000${to}\u0000${channels?.join(',') ?? ''}`;
+    if (edgeKeys.has(key)) return;
+    edgeKeys.add(key);
+    edges.push({ from, to, ...(channels !== undefined ? { channels } : {}) });
   };
   for (const rule of evaluationOrder(ruleSet.rules)) {
     const { leaves } = flattenConjunction(rule.condition, ruleSet);
     const types = fieldConstraints(leaves).get('type')?.allowed?.map(String) ?? [ANY_EVENT_TYPE];
-    const ruleName = rule.stop ? `${rule.id} (stop)` : rule.id;
-    const ruleId = node('rule', ruleName);
-    for (const type of types) edges.add(`  ${node('event', type)} --> ${ruleId}`);
+    const ruleId = node('rule', rule.id, rule.stop);
+    for (const type of types) edge(node('event', type), ruleId);
     for (const entry of rule.notify) {
       const template = ruleSet.templates.get(entry.template);
-      const channels = entry.channels ?? template?.channels ?? [];
+      const channels = [...(entry.channels ?? template?.channels ?? [])];
       const templateId = node('template', entry.template);
-      edges.add(`  ${ruleId} -- ${label(channels.join(', ') || 'no channel')} --> ${templateId}`);
-      for (const recipient of entry.to)
-        edges.add(`  ${templateId} --> ${node('recipient', recipient)}`);
+      edge(ruleId, templateId, channels);
+      for (const recipient of entry.to) edge(templateId, node('recipient', recipient));
     }
   }
+  return { nodes, edges };
+}
+
+/** Mermaid `flowchart LR` source of the routing graph; `(stop)` marks rules that end evaluation. */
+export function ruleSetToMermaid(ruleSet: RuleSet): string {
+  const { nodes, edges } = buildRoutingGraph(ruleSet);
   return [
     'flowchart LR',
-    ...nodes,
-    ...edges,
+    ...nodes.map((n) => {
+      const text = n.kind === 'rule' && n.stop === true ? `${n.name} (stop)` : n.name;
+      return `  ${n.id}${SHAPES[n.kind](label(text))}:::${n.kind}`;
+    }),
+    ...edges.map((e) =>
+      e.channels !== undefined
+        ? `  ${e.from} -- ${label(e.channels.join(', ') || 'no channel')} --> ${e.to}`
+        : `  ${e.from} --> ${e.to}`,
+    ),
     '  classDef event fill:#e8f0fe,stroke:#4a6fa5',
     '  classDef rule fill:#fff4e5,stroke:#b7791f',
     '  classDef template fill:#e6f4ea,stroke:#2f855a',
@@ -56,23 +109,6 @@ const SHAPES = {
   template: (text: string) => `[/${text}/]`,
   recipient: (text: string) => `(${text})`,
 } as const;
-
-/** Stable, Mermaid-safe node ids (`rule3`), independent of what names contain. */
-class NodeIds {
-  private readonly known = new Map<string, string>();
-  private readonly counters = new Map<string, number>();
-
-  get(kind: string, name: string): { id: string; isNew: boolean } {
-    const key = `${kind}\u0000${name}`;
-    const existing = this.known.get(key);
-    if (existing !== undefined) return { id: existing, isNew: false };
-    const count = this.counters.get(kind) ?? 0;
-    this.counters.set(kind, count + 1);
-    const id = `${kind}${count}`;
-    this.known.set(key, id);
-    return { id, isNew: true };
-  }
-}
 
 /** A quoted Mermaid label; characters Mermaid would interpret become entity codes. */
 function label(text: string): string {
