@@ -19,6 +19,7 @@ import type { CompileReport } from './compile-report.js';
 import { conditionShape, isFactValueReference, leafPath } from './condition-shape.js';
 import type { EvaluationScope } from './evaluation-scope.js';
 import { compileFactReader } from './fact-reader.js';
+import { internString } from './intern-string.js';
 import type { FactReader } from './fact-reader.js';
 
 /**
@@ -353,8 +354,9 @@ function inlineLiteralTest(
   value: unknown,
 ): ((scope: EvaluationScope) => boolean) | undefined {
   if (parsed.decorators.length > 0) return undefined;
-  if (parsed.base === equal) return (scope) => read(scope) === value;
-  if (parsed.base === notEqual) return (scope) => read(scope) !== value;
+  const literal = internString(value);
+  if (parsed.base === equal) return (scope) => read(scope) === literal;
+  if (parsed.base === notEqual) return (scope) => read(scope) !== literal;
   return undefined;
 }
 

@@ -2,6 +2,7 @@ import type { RuleDefinition } from '../model/rule-set.js';
 import { conditionShape, isFactValueReference, leafPath } from './condition-shape.js';
 import type { EvaluationScope } from './evaluation-scope.js';
 import { compileFactReader } from './fact-reader.js';
+import { internString } from './intern-string.js';
 import type { FactReader } from './fact-reader.js';
 
 /** Top-level event fields a rule can pin down with `equal` / `in`, and so be indexed on. */
@@ -39,9 +40,12 @@ export function pinsOf(rule: RuleDefinition): RulePin[] {
     if (typeof fact !== 'string' || !INDEXED.has(fact)) continue;
     if (leafPath(leaf as { path?: string }) !== undefined || isFactValueReference(value)) continue;
     if (operator === 'equal') {
-      pins.push({ field: fact, values: new Set(isNaNValue(value) ? [] : [value]) });
+      pins.push({ field: fact, values: new Set(isNaNValue(value) ? [] : [internString(value)]) });
     } else if (operator === 'in' && Array.isArray(value)) {
-      pins.push({ field: fact, values: new Set(value.filter((v) => !isNaNValue(v))) });
+      pins.push({
+        field: fact,
+        values: new Set(value.filter((v) => !isNaNValue(v)).map(internString)),
+      });
     }
   }
   return pins;
@@ -62,15 +66,15 @@ function isNaNValue(value: unknown): boolean {
 export class RuleIndex {
   /** Every pinned field of any rule, in slot order. */
   private readonly readers: readonly FactReader[];
-  /** Per slot: value → ranks filed under that field and value (empty map when none is). */
-  private readonly buckets: readonly ReadonlyMap<unknown, Int32Array>[];
-  private readonly always: Int32Array;
+  /** Per slot: value → the rules filed under that field and value (empty map when none is). */
+  private readonly buckets: readonly ReadonlyMap<unknown, Bucket>[];
+  private readonly always: Bucket;
   /** Per rank: the pins other than the one it is filed under, as (slot, values) pairs. */
   private readonly otherPins: readonly (readonly PinCheck[])[];
   /** Per rank: every pin, for `admits`. */
   private readonly allPins: readonly (readonly PinCheck[])[];
   private readonly values: unknown[];
-  private readonly lists: Int32Array[];
+  private readonly lists: Bucket[];
   private readonly heads: Int32Array;
 
   /** `rules` must be in evaluation order (rank = position). */
@@ -114,14 +118,26 @@ export class RuleIndex {
       }
     });
     this.readers = fields.map((field) => compileFactReader(field, undefined));
+    const bucketOf = (ranks: readonly number[]): Bucket => {
+      const checkSlots = new Int32Array(ranks.length);
+      const checkValues = ranks.map((rank, i) => {
+        const others = otherPins[rank]!;
+        const only = others[0];
+        if (others.length === 0) checkSlots[i] = NO_CHECK;
+        else if (others.length === 1 && only!.single) checkSlots[i] = only!.slot;
+        else checkSlots[i] = FULL_CHECK;
+        return checkSlots[i] >= 0 ? only!.value : undefined;
+      });
+      return { ranks: Int32Array.from(ranks), checkSlots, checkValues };
+    };
     this.buckets = byField.map(
-      (buckets) => new Map([...buckets].map(([value, ranks]) => [value, Int32Array.from(ranks)])),
+      (buckets) => new Map([...buckets].map(([value, ranks]) => [value, bucketOf(ranks)])),
     );
-    this.always = Int32Array.from(always);
+    this.always = bucketOf(always);
     this.otherPins = otherPins;
     this.allPins = allPins;
     this.values = new Array<unknown>(fields.length);
-    this.lists = new Array<Int32Array>(fields.length + 1);
+    this.lists = new Array<Bucket>(fields.length + 1);
     this.heads = new Int32Array(fields.length + 1);
   }
 
@@ -150,7 +166,7 @@ export class RuleIndex {
       const bucket = buckets[slot]!.get(value);
       if (bucket !== undefined) lists[listCount++] = bucket;
     }
-    if (this.always.length > 0) lists[listCount++] = this.always;
+    if (this.always.ranks.length > 0) lists[listCount++] = this.always;
     if (listCount === 0) return 0;
     if (listCount === 1) return this.admitted(lists[0]!, out);
     const heads = this.heads;
@@ -160,26 +176,34 @@ export class RuleIndex {
       let best = -1;
       let bestRank = 0x7fffffff;
       for (let l = 0; l < listCount; l++) {
-        const list = lists[l]!;
+        const ranks = lists[l]!.ranks;
         const head = heads[l]!;
-        if (head < list.length && list[head]! < bestRank) {
-          bestRank = list[head]!;
+        if (head < ranks.length && ranks[head]! < bestRank) {
+          bestRank = ranks[head]!;
           best = l;
         }
       }
       if (best < 0) return count;
-      heads[best] = heads[best]! + 1;
-      if (this.otherPinsHold(bestRank)) out[count++] = bestRank;
+      const head = heads[best]!;
+      heads[best] = head + 1;
+      if (this.passes(lists[best]!, head, bestRank)) out[count++] = bestRank;
     }
   }
 
-  private admitted(list: Int32Array, out: Int32Array): number {
+  private admitted(bucket: Bucket, out: Int32Array): number {
+    const ranks = bucket.ranks;
     let count = 0;
-    for (let i = 0; i < list.length; i++) {
-      const rank = list[i]!;
-      if (this.otherPinsHold(rank)) out[count++] = rank;
+    for (let i = 0; i < ranks.length; i++) {
+      if (this.passes(bucket, i, ranks[i]!)) out[count++] = ranks[i]!;
     }
     return count;
+  }
+
+  /** The entry's other pins hold: inline for the common single `equal`, else pin by pin. */
+  private passes(bucket: Bucket, entry: number, rank: number): boolean {
+    const slot = bucket.checkSlots[entry]!;
+    if (slot >= 0) return this.values[slot] === bucket.checkValues[entry];
+    return slot === NO_CHECK || this.otherPinsHold(rank);
   }
 
   private otherPinsHold(rank: number): boolean {
@@ -191,6 +215,21 @@ export class RuleIndex {
     }
     return true;
   }
+}
+
+const NO_CHECK = -1;
+const FULL_CHECK = -2;
+
+/**
+ * Rules filed under one value, in evaluation order. Each entry carries its rule's other pin
+ * inline when that is a single `equal` (`checkSlots[i]` ≥ 0, compared with `checkValues[i]`),
+ * so scanning a bucket reads three contiguous arrays; `NO_CHECK` means no other pin,
+ * `FULL_CHECK` several (checked through `otherPins`).
+ */
+interface Bucket {
+  readonly ranks: Int32Array;
+  readonly checkSlots: Int32Array;
+  readonly checkValues: readonly unknown[];
 }
 
 /**

@@ -8,6 +8,7 @@ import type {
   TemplateDefinition,
 } from '../model/rule-set.js';
 import type { CompileReport } from '../compile/compile-report.js';
+import { internString } from '../compile/intern-string.js';
 import { compileEffective } from '../time/effective.js';
 import type { TimeContext } from '../time/time-context.js';
 import { RecipientDirectory } from './recipient-expansion.js';
@@ -88,14 +89,6 @@ interface CompiledTemplate {
   readonly params: readonly (readonly [name: string, text: CompiledText])[];
 }
 
-/**
- * The same string as a property key V8 has already internalised, so writing rendered params
- * into a fresh object on every decision does not look the name up in the string table each time.
- */
-function internedKey(name: string): string {
-  return Object.keys({ [name]: true })[0]!;
-}
-
 /** Rules sorted as both routers evaluate them: priority descending, then global file order. */
 export function evaluationOrder(rules: readonly RuleDefinition[]): RuleDefinition[] {
   return [...rules].sort((a, b) => b.priority - a.priority || a.order - b.order);
@@ -136,7 +129,7 @@ export function createDecisionPlan(
         subject:
           template.subject === undefined ? undefined : text(template.subject, at, '/subject'),
         params: Object.entries(template.params).map(
-          ([name, source]) => [internedKey(name), text(source, at, `/params/${name}`)] as const,
+          ([name, source]) => [internString(name), text(source, at, `/params/${name}`)] as const,
         ),
       };
       compiledTemplates.set(template.key, compiled);
@@ -150,7 +143,7 @@ export function createDecisionPlan(
     if (notify.params !== undefined && Object.keys(notify.params).length > 0) {
       const merged = new Map(params.map((entry) => [entry[0], entry]));
       for (const [name, source] of Object.entries(notify.params)) {
-        const key = internedKey(name);
+        const key = internString(name);
         merged.set(key, [key, text(source, notify.location, `/params/${name}`)]);
       }
       params = [...merged.values()];

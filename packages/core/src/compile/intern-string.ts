@@ -1,0 +1,10 @@
+/**
+ * The same string as V8 keeps it in its string table (internalised). Strings parsed from YAML are
+ * not; comparing two internalised strings is a pointer comparison, and writing one as a property
+ * key needs no table lookup, so the compiler interns the literals the hot path compares and the
+ * keys it writes. Non-strings pass through unchanged.
+ */
+export function internString<T>(value: T): T {
+  if (typeof value !== 'string') return value;
+  return Object.keys({ [value]: true })[0] as T;
+}
