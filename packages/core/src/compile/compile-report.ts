@@ -8,6 +8,8 @@ import { RuleSetError } from '../model/errors.js';
  */
 export class CompileReport {
   private readonly diagnostics: Diagnostic[] = [];
+  /** The same problem found twice (e.g. once per channel of a notify entry) is reported once. */
+  private readonly seen = new Set<string>();
 
   /** Records one error at `location`, with `pointer` relative to the definition's own pointer. */
   error(
@@ -27,6 +29,9 @@ export class CompileReport {
       diagnostic.pointer = pointer;
     }
     if (hint !== undefined) diagnostic.hint = hint;
+    const identity = `${code}\u0000${diagnostic.file ?? ''}\u0000${diagnostic.pointer ?? ''}\u0000${message}`;
+    if (this.seen.has(identity)) return;
+    this.seen.add(identity);
     this.diagnostics.push(diagnostic);
   }
 

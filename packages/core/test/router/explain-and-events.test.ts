@@ -234,7 +234,7 @@ describe('createRouter on a rule set that did not come from the loader', () => {
     const ruleSet = broken((rules) => {
       const notify = (rules[1]!['notify'] as Record<string, unknown>[])[0]!;
       rules[1]!['notify'] = [
-        { ...notify, to: ['ghost'] },
+        { ...notify, to: ['ghost'], channels: ['email', 'sms'] },
         { ...notify, template: 'nope' },
       ];
     });
