@@ -275,6 +275,22 @@ const leafCondition: fc.Arbitrary<Record<string, unknown>> = fc
     }),
   );
 
+/**
+ * Sometimes adds json-rules-engine's evaluation `priority` (it only changes the order in which
+ * json-rules-engine evaluates siblings, never the result) and, on leaves, fact `params` (which
+ * constant facts ignore).
+ */
+function withExtras(
+  node: fc.Arbitrary<Record<string, unknown>>,
+): fc.Arbitrary<Record<string, unknown>> {
+  return fc.tuple(node, fc.integer({ min: 0, max: 19 })).map(([condition, dice]) => {
+    if (dice === 0) return { ...condition, priority: 2 };
+    if (dice === 1) return { ...condition, priority: 1 };
+    if (dice === 2 && 'fact' in condition) return { ...condition, params: { unused: 1 } };
+    return condition;
+  });
+}
+
 /** A condition tree at most `depth` levels deep, possibly referencing `sharedNames`. */
 function conditionTree(
   depth: number,
@@ -285,21 +301,23 @@ function conditionTree(
       ? []
       : [fc.constantFrom(...sharedNames).map((name) => ({ condition: name }))];
   if (depth <= 1) {
-    return fc.oneof({ weight: 4, arbitrary: leafCondition }, ...references);
+    return fc.oneof({ weight: 4, arbitrary: withExtras(leafCondition) }, ...references);
   }
   const child = conditionTree(depth - 1, sharedNames);
-  return fc.oneof(
-    { weight: 4, arbitrary: leafCondition },
-    {
-      weight: 2,
-      arbitrary: fc.array(child, { minLength: 1, maxLength: 3 }).map((all) => ({ all })),
-    },
-    {
-      weight: 2,
-      arbitrary: fc.array(child, { minLength: 1, maxLength: 3 }).map((any) => ({ any })),
-    },
-    { weight: 1, arbitrary: child.map((not) => ({ not })) },
-    ...references,
+  return withExtras(
+    fc.oneof(
+      { weight: 4, arbitrary: leafCondition },
+      {
+        weight: 2,
+        arbitrary: fc.array(child, { minLength: 1, maxLength: 3 }).map((all) => ({ all })),
+      },
+      {
+        weight: 2,
+        arbitrary: fc.array(child, { minLength: 1, maxLength: 3 }).map((any) => ({ any })),
+      },
+      { weight: 1, arbitrary: child.map((not) => ({ not })) },
+      ...references,
+    ),
   );
 }
 
