@@ -179,12 +179,12 @@ interface LineInput {
   bytesRead: () => number;
 }
 
+/**
+ * Opens the events input without starting to read it (no 'data' listener), so nothing flows
+ * before readline is attached, however long delivery setup takes.
+ */
 function openInput(path: string, io: CliIo): LineInput {
-  let bytes = 0;
-  if (path === '-') {
-    io.stdin.on('data', (chunk: Buffer | string) => (bytes += chunk.length));
-    return { stream: io.stdin, file: '<stdin>', size: 0, bytesRead: () => bytes };
-  }
+  if (path === '-') return { stream: io.stdin, file: '<stdin>', size: 0, bytesRead: () => 0 };
   const absolute = resolve(io.cwd, path);
   let size: number;
   try {
@@ -198,8 +198,7 @@ function openInput(path: string, io: CliIo): LineInput {
     );
   }
   const stream = createReadStream(absolute);
-  stream.on('data', (chunk: Buffer | string) => (bytes += chunk.length));
-  return { stream, file: path, size, bytesRead: () => bytes };
+  return { stream, file: path, size, bytesRead: () => stream.bytesRead };
 }
 
 async function routeLines(
