@@ -6,5 +6,15 @@
  */
 export function internString<T>(value: T): T {
   if (typeof value !== 'string') return value;
-  return Object.keys({ [value]: true })[0] as T;
+  let interned = cache.get(value);
+  if (interned === undefined) {
+    interned = Object.keys({ [value]: true })[0]!;
+    if (cache.size >= MAX_CACHED) cache.clear();
+    cache.set(value, interned);
+  }
+  return interned as T;
 }
+
+/** Rule sets repeat the same few hundred literals; bounded so reloads cannot grow it forever. */
+const MAX_CACHED = 100_000;
+const cache = new Map<string, string>();
