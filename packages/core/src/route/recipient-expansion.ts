@@ -17,6 +17,8 @@ export interface NumberedRecipient {
  */
 export class RecipientDirectory {
   private readonly uids = new Map<string, number>();
+  /** Expansions already made, by channel and keys: thousands of rules notify the same teams. */
+  private readonly expansions = new Map<string, readonly NumberedRecipient[]>();
 
   constructor(
     private readonly entries: ReadonlyMap<string, RecipientDefinition>,
@@ -38,7 +40,11 @@ export class RecipientDirectory {
     channel: string,
     location: SourceLocation,
     pointer: string,
-  ): NumberedRecipient[] {
+  ): readonly NumberedRecipient[] {
+    const cacheKey = `${channel}\u0000${keys.join('\u0000')}`;
+    const cached = this.expansions.get(cacheKey);
+    if (cached !== undefined) return cached;
+    let clean = true;
     const out: NumberedRecipient[] = [];
     const seen = new Set<number>();
     const visit = (
@@ -49,6 +55,7 @@ export class RecipientDirectory {
     ): void => {
       const entry = this.entries.get(key);
       if (entry === undefined) {
+        clean = false;
         this.report.error(
           'EXR_UNKNOWN_RECIPIENT',
           `no recipient named '${key}'; define it under recipients`,
@@ -72,6 +79,7 @@ export class RecipientDirectory {
       }
       if (entry.members.length === 0) return;
       if (via.includes(key)) {
+        clean = false;
         this.report.error(
           'EXR_MEMBERS_CYCLE',
           `recipient '${key}' contains itself through members; break the cycle`,
@@ -84,6 +92,8 @@ export class RecipientDirectory {
       entry.members.forEach((member, i) => visit(member, inner, entry.location, `/members/${i}`));
     };
     keys.forEach((key, i) => visit(key, [], location, `${pointer}/${i}`));
+    // Only clean expansions are shared, so every faulty entry still gets its own diagnostic.
+    if (clean) this.expansions.set(cacheKey, out);
     return out;
   }
 
