@@ -22,7 +22,13 @@ export {
 } from './run/suite-session.js';
 export { parseSuite, readSuiteFile, loadSuite } from './suite/parse-suite.js';
 export type { ParsedSuite } from './suite/parse-suite.js';
-export type { SuiteDefinition, SuiteCase, CaseDefaults, CaseExpectation } from './suite/model.js';
+export type {
+  SuiteDefinition,
+  SuiteCase,
+  CaseDefaults,
+  CaseExpectation,
+  NotificationExpectation,
+} from './suite/model.js';
 export { findSuiteFiles, SUITE_FILE_PATTERN } from './suite/find-suite-files.js';
 export { SUITE_SCHEMA_URL } from './suite/schema-check.js';
 export { expandRuleFiles } from './rules/rule-files.js';

@@ -1,7 +1,7 @@
 /** Comparing a routing decision with what a case expects. */
 import { PRIORITIES } from '@exroute/core';
-import type { Diagnostic, RoutingDecision, RuleSet } from '@exroute/core';
-import type { CaseExpectation } from '../suite/model.js';
+import type { Diagnostic, RoutedNotification, RoutingDecision, RuleSet } from '@exroute/core';
+import type { CaseExpectation, NotificationExpectation } from '../suite/model.js';
 import type { YamlSource } from '../suite/yaml-source.js';
 import type { ExpectationFailure, ExpectationName } from './results.js';
 
@@ -52,6 +52,20 @@ export function compareWithExpectation(
       fail('severity', 'severity', { expected: expect.severity, actual: actual ?? null });
     }
   }
+  expect.notifications?.forEach((wanted, index) => {
+    if (decision.notifications.some((actual) => notificationMatches(wanted, actual))) return;
+    fail('notifications', `notifications/${index}`, {
+      expected: wanted,
+      actual: decision.notifications.map((n) => ({
+        template: n.template,
+        channel: n.channel,
+        ...(n.severity !== undefined ? { severity: n.severity } : {}),
+        ...(n.subject !== undefined ? { subject: n.subject } : {}),
+        dueAt: n.dueAt ?? null,
+        sendAt: n.sendAt ?? null,
+      })),
+    });
+  });
   const reached = reachedNames(decision);
   const include = expect.recipients?.include;
   if (include !== undefined) {
@@ -115,6 +129,15 @@ export function findUnknownNames(
   report('EXR_SUITE_UNKNOWN_TEMPLATE', 'template', expect.templates, 'templates', (key) =>
     ruleSet.templates.has(key),
   );
+  expect.notifications?.forEach((wanted, index) => {
+    if (wanted.template === undefined || ruleSet.templates.has(wanted.template)) return;
+    diagnostics.push({
+      code: 'EXR_SUITE_UNKNOWN_TEMPLATE',
+      severity: 'error',
+      message: `the rule set defines no template '${wanted.template}'; fix the name or the rules path`,
+      ...source.locate(`${expectPointer}/notifications/${index}/template`),
+    });
+  });
   const knownRecipient = (name: string): boolean =>
     ruleSet.recipients.has(name) || addresses.has(name);
   report(
@@ -132,6 +155,23 @@ export function findUnknownNames(
     knownRecipient,
   );
   return diagnostics;
+}
+
+/** Whether `actual` has every field `wanted` gives; instants compare as points in time. */
+function notificationMatches(wanted: NotificationExpectation, actual: RoutedNotification): boolean {
+  const sameInstant = (expected: string | null | undefined, value: string | undefined): boolean =>
+    expected === undefined ||
+    (expected === null
+      ? value === undefined
+      : value !== undefined && Date.parse(expected) === Date.parse(value));
+  return (
+    (wanted.template === undefined || wanted.template === actual.template) &&
+    (wanted.channel === undefined || wanted.channel === actual.channel) &&
+    (wanted.severity === undefined || wanted.severity === actual.severity) &&
+    (wanted.subject === undefined || wanted.subject === actual.subject) &&
+    sameInstant(wanted.dueAt, actual.dueAt) &&
+    sameInstant(wanted.sendAt, actual.sendAt)
+  );
 }
 
 /** Keys, addresses and groups (`via`) reached by any notification of the decision. */

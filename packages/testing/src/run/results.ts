@@ -10,6 +10,7 @@ export type ExpectationName =
   | 'channels'
   | 'severity'
   | 'none'
+  | 'notifications'
   | 'recipients.include'
   | 'recipients.exclude';
 

@@ -49,4 +49,16 @@ export interface CaseExpectation {
   severity?: Priority;
   /** true: no rule matches and nothing is sent; false: at least one rule matches. */
   none?: boolean;
+  /** Each entry matches at least one notification on every field it gives. */
+  notifications?: NotificationExpectation[];
+}
+
+/** A partial notification; `null` for `dueAt` / `sendAt` means the notification has none. */
+export interface NotificationExpectation {
+  template?: string;
+  channel?: string;
+  severity?: Priority;
+  subject?: string;
+  dueAt?: string | null;
+  sendAt?: string | null;
 }

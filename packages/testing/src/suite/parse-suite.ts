@@ -63,6 +63,14 @@ export function parseSuite(text: string, options: { filename?: string } = {}): P
       checkInstant(rawCase.event.time, `${pointer}/event/time`, source, diagnostics);
     }
     checkExpectation(rawCase.expect, `${pointer}/expect`, source, diagnostics);
+    rawCase.expect.notifications?.forEach((wanted, n) => {
+      for (const field of ['dueAt', 'sendAt'] as const) {
+        const value = wanted[field];
+        if (typeof value === 'string') {
+          checkInstant(value, `${pointer}/expect/notifications/${n}/${field}`, source, diagnostics);
+        }
+      }
+    });
     const located = source.locate(pointer);
     return {
       index,
@@ -161,6 +169,7 @@ function checkExpectation(
     channels: (expect.channels?.length ?? 0) > 0,
     severity: expect.severity !== undefined,
     recipients: (expect.recipients?.include?.length ?? 0) > 0,
+    notifications: (expect.notifications?.length ?? 0) > 0,
   };
   const contradicting = Object.keys(expectsSomething).filter((key) => expectsSomething[key]);
   for (const key of contradicting) {
