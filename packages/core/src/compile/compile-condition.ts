@@ -88,7 +88,7 @@ export class ConditionCompiler {
         return this.leaf(node as unknown as LeafCondition, location, pointer);
       case undefined:
         this.report.error(
-          'EXR_INVALID_CONDITION',
+          'EXR_CONDITION_SHAPE',
           'a condition must be an object with exactly one of all, any, not, condition or fact',
           location,
           pointer,
@@ -105,7 +105,7 @@ export class ConditionCompiler {
     depth: number,
   ): CompiledCondition {
     if (!Array.isArray(members)) {
-      this.report.error('EXR_INVALID_CONDITION', `"${kind}" must be a list`, location, pointer);
+      this.report.error('EXR_CONDITION_SHAPE', `"${kind}" must be a list`, location, pointer);
       return NEVER;
     }
     const children = members.map((member: unknown, i) =>
@@ -133,7 +133,7 @@ export class ConditionCompiler {
   ): CompiledCondition {
     if (Array.isArray(inner)) {
       this.report.error(
-        'EXR_INVALID_CONDITION',
+        'EXR_CONDITION_SHAPE',
         '"not" takes one condition, not a list',
         location,
         pointer,
@@ -235,7 +235,7 @@ export class ConditionCompiler {
     let wrong = false;
     if (typeof leaf.fact !== 'string') {
       this.report.error(
-        'EXR_INVALID_CONDITION',
+        'EXR_CONDITION_SHAPE',
         'fact must be a string',
         location,
         `${pointer}/fact`,
@@ -243,7 +243,7 @@ export class ConditionCompiler {
       wrong = true;
     }
     if (!Object.prototype.hasOwnProperty.call(leaf, 'value')) {
-      this.report.error('EXR_INVALID_CONDITION', 'a condition needs a value', location, pointer);
+      this.report.error('EXR_CONDITION_SHAPE', 'a condition needs a value', location, pointer);
       wrong = true;
     }
     if (typeof leaf.operator !== 'string' || parseOperator(leaf.operator) === undefined) {
@@ -258,7 +258,7 @@ export class ConditionCompiler {
     const path = leafPath(leaf);
     if (path !== undefined && (typeof path !== 'string' || parseSimplePath(path) === undefined)) {
       this.report.error(
-        'EXR_INVALID_PATH',
+        'EXR_UNSUPPORTED_PATH',
         `path ${JSON.stringify(path)} is not a simple path; use member and index access only, e.g. $.resource.versions[0]`,
         location,
         `${pointer}/path`,
@@ -280,7 +280,7 @@ export class ConditionCompiler {
       segments = typeof effectivePath === 'string' ? parseSimplePath(effectivePath) : undefined;
       if (segments === undefined) {
         this.report.error(
-          'EXR_INVALID_PATH',
+          'EXR_UNSUPPORTED_PATH',
           `path ${JSON.stringify(effectivePath)} is not a simple path; use member and index access only`,
           location,
           `${pointer}/value/path`,

@@ -81,7 +81,7 @@ export class RecipientDirectory {
       if (via.includes(key)) {
         clean = false;
         this.report.error(
-          'EXR_MEMBERS_CYCLE',
+          'EXR_RECIPIENT_CYCLE',
           `recipient '${key}' contains itself through members; break the cycle`,
           entry.location,
           '/members',

@@ -19,7 +19,7 @@ const PLACEHOLDER = /\{\{\s*([^{}]*?)\s*\}\}/g;
 /**
  * Compiles `"Review {{ data.resource.name }}"`: placeholders use the `when` key syntax (plus
  * `$now`); nothing is ever executed. Invalid placeholders are reported as
- * `EXR_INVALID_PLACEHOLDER` at `location` + `pointer`.
+ * `EXR_TEMPLATE_PLACEHOLDER` at `location` + `pointer`.
  */
 export function compileTemplateText(
   text: string,
@@ -36,7 +36,7 @@ export function compileTemplateText(
     const field = splitFieldPath(name);
     if (field === undefined) {
       report.error(
-        'EXR_INVALID_PLACEHOLDER',
+        'EXR_TEMPLATE_PLACEHOLDER',
         `placeholder '{{ ${name} }}' is not a field path; write e.g. {{ data.resource.name }}`,
         location,
         pointer,

@@ -209,9 +209,12 @@ describe('createRouter on a rule set that did not come from the loader', () => {
 
   it.each([
     ['EXR_UNKNOWN_OPERATOR', { all: [{ fact: 'type', operator: 'likes', value: 1 }] }],
-    ['EXR_INVALID_PATH', { all: [{ fact: 'data', path: '$..x', operator: 'equal', value: 1 }] }],
+    [
+      'EXR_UNSUPPORTED_PATH',
+      { all: [{ fact: 'data', path: '$..x', operator: 'equal', value: 1 }] },
+    ],
     ['EXR_UNKNOWN_CONDITION', { all: [{ condition: 'nope' }] }],
-    ['EXR_INVALID_CONDITION', { all: [{ fact: 'type', operator: 'equal' }] }],
+    ['EXR_CONDITION_SHAPE', { all: [{ fact: 'type', operator: 'equal' }] }],
     ['EXR_UNSAFE_PATTERN', { all: [{ fact: 'type', operator: 'matches', value: '(a+)+' }] }],
   ])('reports %s as a RuleSetError at the rule', (code, condition) => {
     const ruleSet = broken((rules) => {
