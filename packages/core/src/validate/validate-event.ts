@@ -2,6 +2,7 @@ import type { ErrorObject } from 'ajv';
 import type { Diagnostic } from '../model/diagnostic.js';
 import { MAX_EVENT_DEPTH, MAX_EVENT_VALUES } from '../load/limits.js';
 import { eventValidator } from '../schema/event-schema.js';
+import { FORBIDDEN_KEYS } from '../paths/simple-path.js';
 import { findForbiddenKeys } from './forbidden-keys.js';
 import { fromPointer, toPointer } from './json-pointer.js';
 
@@ -11,11 +12,11 @@ import { fromPointer, toPointer } from './json-pointer.js';
  * keys at any depth. Returns diagnostics with JSON Pointers; empty means valid. Never throws.
  */
 export function validateEvent(event: unknown): Diagnostic[] {
-  const bound = boundProblem(event);
-  if (bound !== undefined) return [bound];
-  const forbidden = findForbiddenKeys(event, MAX_EVENT_DEPTH + 1);
-  if (forbidden.length > 0) {
-    return forbidden.map((segments) => ({
+  const scan = scanEvent(event);
+  if (scan !== 'clean') {
+    if (scan === 'too-large') return [tooLarge()];
+    if (scan === 'too-deep') return [tooDeep()];
+    return findForbiddenKeys(event, MAX_EVENT_DEPTH + 1).map((segments) => ({
       code: 'EXR_EVENT_FORBIDDEN_KEY',
       severity: 'error',
       message: `the key '${String(segments[segments.length - 1])}' is not allowed in events; rename it in the producer or normalizer`,
@@ -27,31 +28,53 @@ export function validateEvent(event: unknown): Diagnostic[] {
   return (validate.errors ?? []).map(describeEventError);
 }
 
-function boundProblem(event: unknown): Diagnostic | undefined {
-  const stack: { value: unknown; depth: number }[] = [{ value: event, depth: 1 }];
+type ScanResult = 'clean' | 'too-large' | 'too-deep' | 'forbidden-key';
+
+/**
+ * One allocation-free pass over the event bounding its size and depth and spotting forbidden
+ * keys: this runs on every routed event, so pointers are only computed once it finds a problem.
+ * Recursion is safe because depth is bounded before descending (a cycle hits the bound too).
+ */
+function scanEvent(event: unknown): ScanResult {
   let count = 0;
-  while (stack.length > 0) {
-    const { value, depth } = stack.pop()!;
-    if (++count > MAX_EVENT_VALUES) {
-      return {
-        code: 'EXR_EVENT_TOO_LARGE',
-        severity: 'error',
-        message: `the event holds more than ${MAX_EVENT_VALUES} values; send a smaller payload`,
-        pointer: '',
-      };
+  const visit = (value: unknown, depth: number): ScanResult => {
+    if (++count > MAX_EVENT_VALUES) return 'too-large';
+    if (value === null || typeof value !== 'object') return 'clean';
+    if (depth > MAX_EVENT_DEPTH) return 'too-deep';
+    if (Array.isArray(value)) {
+      for (let i = 0; i < value.length; i++) {
+        const result = visit(value[i], depth + 1);
+        if (result !== 'clean') return result;
+      }
+      return 'clean';
     }
-    if (value === null || typeof value !== 'object') continue;
-    if (depth > MAX_EVENT_DEPTH) {
-      return {
-        code: 'EXR_EVENT_TOO_DEEP',
-        severity: 'error',
-        message: `the event nests deeper than ${MAX_EVENT_DEPTH} levels (or is circular); flatten data`,
-        pointer: '',
-      };
+    for (const key in value) {
+      if (!Object.prototype.hasOwnProperty.call(value, key)) continue;
+      if (FORBIDDEN_KEYS.has(key)) return 'forbidden-key';
+      const result = visit((value as Record<string, unknown>)[key], depth + 1);
+      if (result !== 'clean') return result;
     }
-    for (const child of Object.values(value)) stack.push({ value: child, depth: depth + 1 });
-  }
-  return undefined;
+    return 'clean';
+  };
+  return visit(event, 1);
+}
+
+function tooLarge(): Diagnostic {
+  return {
+    code: 'EXR_EVENT_TOO_LARGE',
+    severity: 'error',
+    message: `the event holds more than ${MAX_EVENT_VALUES} values; send a smaller payload`,
+    pointer: '',
+  };
+}
+
+function tooDeep(): Diagnostic {
+  return {
+    code: 'EXR_EVENT_TOO_DEEP',
+    severity: 'error',
+    message: `the event nests deeper than ${MAX_EVENT_DEPTH} levels (or is circular); flatten data`,
+    pointer: '',
+  };
 }
 
 function describeEventError(error: ErrorObject): Diagnostic {
