@@ -207,6 +207,17 @@ export function checkLeaf(
     );
     return;
   }
+  if (!parsed.base.allowsFactValue && parsed.decorators.some((d) => d.swaps)) {
+    // `swap:` feeds the event's field to the operator as its value: a `matches` pattern (or an
+    // `exists` flag, a time window) the event chooses at run time, never checked at load.
+    reporter.error(
+      'EXR_FACT_VALUE_NOT_ALLOWED',
+      `'swap:' would make the event's field the value of '${parsed.base.name}', which must be a literal checked at load time (for matches, a pattern the event could choose); remove 'swap:' and write the literal as the value`,
+      places.operator.place,
+      { at: places.operator.at },
+    );
+    return;
+  }
   if (isFactReference(leaf.value)) {
     if (!parsed.base.allowsFactValue) {
       reporter.error(

@@ -227,8 +227,8 @@ export const LOADER_DIAGNOSTIC_CODES = {
   EXR_FACT_VALUE_NOT_ALLOWED: {
     severity: 'error',
     meaning:
-      '`value: { fact: … }` is used with an operator that needs a literal value (`exists`, `matches`).',
-    fix: 'Write the value itself.',
+      '`value: { fact: … }`, or the `swap:` decorator, is used with an operator that needs a literal value (`exists`, `matches`, `timeBetween`, `dayOfWeek`).',
+    fix: 'Write the value itself; drop `swap:`.',
   },
   EXR_UNSUPPORTED_PATH: {
     severity: 'error',

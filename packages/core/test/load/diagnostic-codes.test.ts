@@ -322,6 +322,20 @@ const cases: CodeCase[] = [
     column: 56,
   },
   {
+    code: 'EXR_FACT_VALUE_NOT_ALLOWED',
+    sources: rule(
+      `${NOTIFY}    conditions: { fact: data, path: $.code, operator: "swap:matches", value: "INV-1" }\n`,
+    ),
+    line: 10,
+    column: 55,
+  },
+  {
+    code: 'EXR_FACT_VALUE_NOT_ALLOWED',
+    sources: rule(`${NOTIFY}    when: { data.code: { "not:swap:matches": "INV-1" } }\n`),
+    line: 10,
+    column: 26,
+  },
+  {
     code: 'EXR_UNSUPPORTED_PATH',
     sources: rule(
       `${NOTIFY}    conditions: { fact: data, path: "$..x", operator: equal, value: 1 }\n`,
