@@ -5,10 +5,10 @@ import { isPriority, resolveMappedFields } from '../mapping/resolve-fields.js';
 import type { MappedFields } from '../mapping/model.js';
 import { FieldReader, clip, describe } from '../raw/field-reader.js';
 import { childPointer } from '../raw/json-pointer.js';
-import { checkRawStructure, isPlainRecord } from '../raw/raw-structure.js';
-import { NormalizationError } from '../errors.js';
+import { isPlainRecord } from '../raw/raw-structure.js';
 import { buildEvent, compact } from './build-event.js';
 import type { NormalizeOptions } from './options.js';
+import { requireRawRecord } from './require-raw-record.js';
 
 /** A CloudEvents 1.0 event in structured JSON mode; extension attributes sit beside the context ones. */
 export interface CloudEvent {
@@ -72,19 +72,10 @@ const KNOWN_TYPES = new Set<string>(KNOWN_EVENT_TYPES);
  * type becomes `service.alert` with the original type, source, id, severity and payload in `data`.
  */
 export function normalizeCloudEvent(raw: unknown, options: NormalizeOptions = {}): NormalizedEvent {
-  const structure = checkRawStructure(raw);
-  if (structure.length > 0) throw new NormalizationError(structure);
-  if (!isPlainRecord(raw)) {
-    throw new NormalizationError([
-      {
-        code: 'EXR_UNKNOWN_SHAPE',
-        severity: 'error',
-        message: 'a CloudEvent in structured JSON mode must be a JSON object',
-        pointer: '',
-      },
-    ]);
-  }
-  return normalizeCloudEventRecord(raw, options);
+  return normalizeCloudEventRecord(
+    requireRawRecord(raw, 'a CloudEvent in structured JSON mode'),
+    options,
+  );
 }
 
 /** The CloudEvents normalizer after the structural checks (shared with `normalize`). */

@@ -2,11 +2,10 @@ import type { NormalizedEvent } from '@exroute/core';
 import { DEFAULT_MAPPING } from '../mapping/default-mapping.js';
 import { resolveMappedFields } from '../mapping/resolve-fields.js';
 import { FieldReader, clip } from '../raw/field-reader.js';
-import { checkRawStructure, isPlainRecord } from '../raw/raw-structure.js';
 import { contentHashId } from '../raw/stable-id.js';
-import { NormalizationError } from '../errors.js';
 import { buildEvent, compact } from './build-event.js';
 import type { NormalizeOptions } from './options.js';
+import { requireRawRecord } from './require-raw-record.js';
 
 /** DAS workflow states (`WorkflowState` in OpenText's Communications SDK). */
 export const WORKFLOW_STATES = ['DRAFT', 'REVIEW', 'APPROVED', 'REJECTED'] as const;
@@ -53,19 +52,7 @@ export function normalizeDesignAssetChange(
   raw: unknown,
   options: NormalizeOptions = {},
 ): NormalizedEvent {
-  const structure = checkRawStructure(raw);
-  if (structure.length > 0) throw new NormalizationError(structure);
-  if (!isPlainRecord(raw)) {
-    throw new NormalizationError([
-      {
-        code: 'EXR_UNKNOWN_SHAPE',
-        severity: 'error',
-        message: 'a design-asset change must be a JSON object',
-        pointer: '',
-      },
-    ]);
-  }
-  return normalizeDesignAssetRecord(raw, options);
+  return normalizeDesignAssetRecord(requireRawRecord(raw, 'a design-asset change'), options);
 }
 
 /** The design-asset normalizer after the structural checks (shared with `normalize`). */

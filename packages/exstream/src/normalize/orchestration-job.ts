@@ -4,11 +4,10 @@ import { channelFromName } from '../mapping/channel-name.js';
 import { isPriority, resolveMappedFields } from '../mapping/resolve-fields.js';
 import type { MappedFields } from '../mapping/model.js';
 import { FieldReader, clip } from '../raw/field-reader.js';
-import { checkRawStructure, isPlainRecord } from '../raw/raw-structure.js';
 import { contentHashId } from '../raw/stable-id.js';
-import { NormalizationError } from '../errors.js';
 import { buildEvent, compact } from './build-event.js';
 import type { NormalizeOptions } from './options.js';
+import { requireRawRecord } from './require-raw-record.js';
 
 /** What a job status means: a finished batch, or a stage on the way. */
 export type JobStatusMeaning =
@@ -58,19 +57,10 @@ export function normalizeOrchestrationJob(
   raw: unknown,
   options: NormalizeOptions = {},
 ): NormalizedEvent {
-  const structure = checkRawStructure(raw);
-  if (structure.length > 0) throw new NormalizationError(structure);
-  if (!isPlainRecord(raw)) {
-    throw new NormalizationError([
-      {
-        code: 'EXR_UNKNOWN_SHAPE',
-        severity: 'error',
-        message: 'an orchestration job record must be a JSON object',
-        pointer: '',
-      },
-    ]);
-  }
-  return normalizeOrchestrationRecord(raw, options);
+  return normalizeOrchestrationRecord(
+    requireRawRecord(raw, 'an orchestration job record'),
+    options,
+  );
 }
 
 /** The orchestration normalizer after the structural checks (shared with `normalize`). */

@@ -3,11 +3,10 @@ import { DEFAULT_MAPPING } from '../mapping/default-mapping.js';
 import { channelFromName } from '../mapping/channel-name.js';
 import { readManifestField, resolveMappedFields } from '../mapping/resolve-fields.js';
 import { FieldReader, clip } from '../raw/field-reader.js';
-import { checkRawStructure, isPlainRecord } from '../raw/raw-structure.js';
 import { contentHashId } from '../raw/stable-id.js';
-import { NormalizationError } from '../errors.js';
 import { buildEvent, compact } from './build-event.js';
 import type { NormalizeOptions } from './options.js';
+import { requireRawRecord } from './require-raw-record.js';
 
 const SCHEMA_TYPE_PREFIX = 'Exstream-';
 
@@ -87,19 +86,7 @@ export function normalizeTrackingEvent(
   raw: unknown,
   options: NormalizeOptions = {},
 ): NormalizedEvent {
-  const structure = checkRawStructure(raw);
-  if (structure.length > 0) throw new NormalizationError(structure);
-  if (!isPlainRecord(raw)) {
-    throw new NormalizationError([
-      {
-        code: 'EXR_UNKNOWN_SHAPE',
-        severity: 'error',
-        message: 'a tracking event must be a JSON object',
-        pointer: '',
-      },
-    ]);
-  }
-  return normalizeTrackingRecord(raw, options);
+  return normalizeTrackingRecord(requireRawRecord(raw, 'a tracking event'), options);
 }
 
 /** The tracking normalizer after the structural checks (shared with `normalize`). */
