@@ -6,6 +6,12 @@
 /** Largest rule file accepted, in UTF-8 bytes (1 MiB). */
 export const MAX_FILE_BYTES = 1024 * 1024;
 
+/** Most rule files one load takes, counted over every path given (directories recursively). */
+export const MAX_RULE_FILES = 10_000;
+
+/** Most folders one directory walk enters, so a tree without rule files cannot keep it busy. */
+export const MAX_RULE_DIRECTORIES = 10_000;
+
 /** Deepest YAML nesting accepted (maps and sequences), counted from the document root. */
 export const MAX_YAML_DEPTH = 64;
 

@@ -1,9 +1,16 @@
-import { readdir, readFile, stat } from 'node:fs/promises';
-import { extname, join } from 'node:path';
+import { readFile, realpath, stat } from 'node:fs/promises';
+import { basename } from 'node:path';
 import type { Diagnostic } from '../model/diagnostic.js';
 import type { RuleSet } from '../model/rule-set.js';
 import { checkRuleSet, ruleSetOrThrow } from './check-rule-set.js';
 import type { RuleSetCheck } from './check-rule-set.js';
+import {
+  isSuiteFileName,
+  startRuleFileWalk,
+  takeRuleFile,
+  unreadablePath,
+  walkRuleDirectory,
+} from './find-rule-files.js';
 import { MAX_FILE_BYTES } from './limits.js';
 import type { RuleSource } from './parse-yaml.js';
 
@@ -13,12 +20,12 @@ export interface CollectedRuleFiles {
   diagnostics: Diagnostic[];
 }
 
-const RULE_FILE_EXTENSIONS: ReadonlySet<string> = new Set(['.yaml', '.yml']);
-
 /**
- * Expands files and directories into rule file paths: a file is taken as given, a directory
- * contributes its `*.yaml` / `*.yml` files (not subdirectories), sorted by name; a path listed
- * twice is read once. Missing paths become diagnostics, never exceptions.
+ * Expands files and directories into rule file paths, in load order. A file is taken as given
+ * (except a rule suite, `*.suite.yaml`, which is reported); a directory contributes every
+ * `*.yaml` / `*.yml` file below it, depth first, each folder's files (in code-unit order of
+ * their names) before its subfolders, skipping suites, hidden entries and `node_modules`. A file
+ * reached twice is read once. Problems become diagnostics, never exceptions.
  */
 export async function collectRuleFiles(
   paths: string | readonly string[],
@@ -29,53 +36,53 @@ export async function collectRuleFiles(
       : Array.isArray(paths)
         ? [...(paths as unknown[])]
         : [paths];
-  const files: string[] = [];
-  const diagnostics: Diagnostic[] = [];
+  const walk = startRuleFileWalk();
   for (const path of list) {
+    if (walk.overflowed) break;
     if (typeof path !== 'string') {
-      diagnostics.push({
+      walk.diagnostics.push({
         code: 'EXR_FILE_NOT_FOUND',
         severity: 'error',
         message: `a rule file path must be a string, got ${path === null ? 'null' : typeof path}`,
       });
       continue;
     }
-    let info;
+    let isDirectory: boolean;
+    let real: string;
     try {
-      info = await stat(path);
+      isDirectory = (await stat(path)).isDirectory();
+      real = await realpath(path);
     } catch (error) {
-      diagnostics.push(fileProblem(path, error));
+      walk.diagnostics.push(unreadablePath(path, error));
       continue;
     }
-    if (info.isDirectory()) {
-      let names: string[];
-      try {
-        names = (await readdir(path, { withFileTypes: true }))
-          .filter(
-            (entry) =>
-              entry.isFile() && RULE_FILE_EXTENSIONS.has(extname(entry.name).toLowerCase()),
-          )
-          .map((entry) => entry.name)
-          .sort();
-      } catch (error) {
-        diagnostics.push(fileProblem(path, error));
-        continue;
-      }
-      if (names.length === 0) {
-        diagnostics.push({
-          code: 'EXR_NO_RULE_FILES',
-          severity: 'error',
-          message:
-            'this directory holds no .yaml or .yml files; point at the directory with the rule files',
-          file: path,
-        });
-      }
-      files.push(...names.map((name) => join(path, name)));
-    } else {
-      files.push(path);
+    if (!isDirectory) {
+      if (isSuiteFileName(basename(path))) walk.diagnostics.push(suiteGivenAsRules(path));
+      else takeRuleFile(walk, path, real, path);
+      continue;
+    }
+    const found = await walkRuleDirectory(walk, path);
+    if (found === 0 && !walk.overflowed) {
+      walk.diagnostics.push({
+        code: 'EXR_NO_RULE_FILES',
+        severity: 'error',
+        message:
+          'this directory holds no rule files (.yaml or .yml, other than *.suite.yaml) in it or its subfolders; point at the directory with the rule files',
+        file: path,
+      });
     }
   }
-  return { files: [...new Set(files)], diagnostics };
+  return { files: walk.files, diagnostics: walk.diagnostics };
+}
+
+function suiteGivenAsRules(path: string): Diagnostic {
+  return {
+    code: 'EXR_SUITE_FILE_AS_RULES',
+    severity: 'error',
+    message: 'this is a rule suite (*.suite.yaml), not a rule file; suites are not loaded as rules',
+    hint: `run it with \`exroute test ${path}\`, and pass the rule files or their folder here`,
+    file: path,
+  };
 }
 
 /** Reads the rule files for `paths` as text (UTF-8), reporting unreadable and oversized files. */
@@ -84,6 +91,9 @@ export async function loadRuleSources(
 ): Promise<{ sources: RuleSource[]; diagnostics: Diagnostic[] }> {
   const { files, diagnostics } = await collectRuleFiles(paths);
   const sources: RuleSource[] = [];
+  // Past the bound the tree is not what the author meant to load: read nothing.
+  if (diagnostics.some((d) => d.code === 'EXR_TOO_MANY_RULE_FILES'))
+    return { sources, diagnostics };
   for (const file of files) {
     try {
       const info = await stat(file);
@@ -100,7 +110,7 @@ export async function loadRuleSources(
       }
       sources.push({ text: await readFile(file, 'utf8'), filename: file });
     } catch (error) {
-      diagnostics.push(fileProblem(file, error));
+      diagnostics.push(unreadablePath(file, error));
     }
   }
   return { sources, diagnostics };
@@ -117,7 +127,11 @@ export async function checkRuleFiles(paths: string | readonly string[]): Promise
   const check = checkRuleSet(sources);
   if (diagnostics.length === 0) return check;
   const all = [...diagnostics, ...check.diagnostics];
-  return fileErrors.length > 0 ? { diagnostics: all } : { ...check, diagnostics: all };
+  if (fileErrors.length > 0 || check.ruleSet === undefined) return { diagnostics: all };
+  return {
+    ruleSet: { ...check.ruleSet, warnings: all.filter((d) => d.severity === 'warning') },
+    diagnostics: all,
+  };
 }
 
 /**
@@ -126,22 +140,4 @@ export async function checkRuleFiles(paths: string | readonly string[]): Promise
  */
 export async function loadRuleSet(paths: string | readonly string[]): Promise<RuleSet> {
   return ruleSetOrThrow(await checkRuleFiles(paths));
-}
-
-function fileProblem(path: string, error: unknown): Diagnostic {
-  const code = (error as { code?: unknown } | null)?.code;
-  if (code === 'ENOENT' || code === 'ENOTDIR') {
-    return {
-      code: 'EXR_FILE_NOT_FOUND',
-      severity: 'error',
-      message: 'no such file or directory; check the path',
-      file: path,
-    };
-  }
-  return {
-    code: 'EXR_FILE_UNREADABLE',
-    severity: 'error',
-    message: `cannot read this path (${typeof code === 'string' ? code : 'unknown error'}); check its permissions`,
-    file: path,
-  };
 }

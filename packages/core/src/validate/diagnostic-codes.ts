@@ -16,8 +16,27 @@ export const LOADER_DIAGNOSTIC_CODES = {
   },
   EXR_NO_RULE_FILES: {
     severity: 'error',
-    meaning: 'A directory holds no .yaml/.yml files, or no files were given at all.',
+    meaning:
+      'A directory (with its subfolders) holds no .yaml/.yml rule files, or no files were given at all.',
     fix: 'Point at the directory that holds the rule files, or pass the files themselves.',
+  },
+  EXR_SUITE_FILE_AS_RULES: {
+    severity: 'error',
+    meaning:
+      'A rule suite (`*.suite.yaml` / `*.suite.yml`) was given as a rule file; suites hold test cases, not rules.',
+    fix: 'Run it with `exroute test <suite>`; pass the rule files or their folder to validate/loadRuleSet.',
+  },
+  EXR_TOO_MANY_RULE_FILES: {
+    severity: 'error',
+    meaning:
+      'The paths given hold more than 10,000 rule files, or a directory walk entered more than 10,000 folders; nothing was read.',
+    fix: 'Point at the folder that holds the rules, not at a parent of unrelated files.',
+  },
+  EXR_SYMLINK_OUTSIDE_TREE: {
+    severity: 'warning',
+    meaning:
+      'While reading a directory, a symbolic link to a rule file or folder outside that directory was skipped.',
+    fix: 'Pass the target path as well, or move the files into the rules folder.',
   },
   EXR_FILE_TOO_LARGE: {
     severity: 'error',

@@ -419,10 +419,14 @@ describe('every loader diagnostic code, with its position', () => {
   it('uses only catalogued codes, and every catalogued code is exercised', () => {
     const exercised = new Set(cases.map((c) => c.code));
     const elsewhere = [
-      // File-system codes: load-files.test.ts; event codes: validate-event.test.ts.
+      // File-system codes: load-files.test.ts, load-directory-tree.test.ts; event codes:
+      // validate-event.test.ts.
       'EXR_FILE_NOT_FOUND',
       'EXR_FILE_UNREADABLE',
       'EXR_NO_RULE_FILES',
+      'EXR_SUITE_FILE_AS_RULES',
+      'EXR_TOO_MANY_RULE_FILES',
+      'EXR_SYMLINK_OUTSIDE_TREE',
       'EXR_NOT_TEXT',
       'EXR_EVENT_FORBIDDEN_KEY',
       'EXR_EVENT_MISSING_FIELD',
