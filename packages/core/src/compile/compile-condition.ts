@@ -299,7 +299,8 @@ export class ConditionCompiler {
     pointer: string,
   ): void {
     const check = parsed.base.checkValue;
-    if (check === undefined) return;
+    // After `swap:` the literal is compared as the fact side; the loader leaves it unchecked too.
+    if (check === undefined || parsed.decorators.some((d) => d.swaps)) return;
     const iteratesValue = parsed.decorators.some((d) => d.valueMustBeArray);
     const values = iteratesValue && Array.isArray(value) ? (value as unknown[]) : [value];
     for (const candidate of values) {
