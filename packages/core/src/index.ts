@@ -60,6 +60,7 @@ export type { CollectedRuleFiles } from './load/rule-sources.js';
 export type { RuleSource } from './load/parse-yaml.js';
 export { validateEvent } from './validate/validate-event.js';
 export { computeRuleSetVersion } from './validate/rule-set-version.js';
+export { didYouMean } from './validate/did-you-mean.js';
 export { LOADER_DIAGNOSTIC_CODES } from './validate/diagnostic-codes.js';
 export type { DiagnosticCodeInfo, LoaderDiagnosticCode } from './validate/diagnostic-codes.js';
 export { createRouter } from './route/router.js';

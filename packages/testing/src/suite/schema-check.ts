@@ -5,8 +5,8 @@
 import { readFileSync } from 'node:fs';
 import { Ajv } from 'ajv';
 import type { ErrorObject, ValidateFunction } from 'ajv';
+import { didYouMean } from '@exroute/core';
 import type { Diagnostic } from '@exroute/core';
-import { closestName } from './did-you-mean.js';
 import { childPointer } from './yaml-source.js';
 import type { YamlSource } from './yaml-source.js';
 
@@ -49,13 +49,13 @@ function toDiagnostic(error: ErrorObject, source: YamlSource): Diagnostic {
       const field = String((error.params as { additionalProperty: string }).additionalProperty);
       const parent = error.parentSchema as { properties?: Record<string, unknown> } | undefined;
       const allowed = Object.keys(parent?.properties ?? {});
-      const suggestion = closestName(field, allowed);
+      const hint = didYouMean(field, allowed);
       return {
         code: 'EXR_SUITE_UNKNOWN_FIELD',
         severity: 'error',
         message: `unknown field '${field}' in ${where}; allowed: ${allowed.join(', ')}`,
         ...source.locateKey(childPointer(at, field)),
-        ...(suggestion !== undefined ? { hint: `did you mean '${suggestion}'?` } : {}),
+        ...(hint !== undefined ? { hint } : {}),
       };
     }
     case 'pattern':
