@@ -31,7 +31,6 @@ export type {
 } from './suite/model.js';
 export { findSuiteFiles, SUITE_FILE_PATTERN } from './suite/find-suite-files.js';
 export { SUITE_SCHEMA_URL } from './suite/schema-check.js';
-export { expandRuleFiles } from './rules/rule-files.js';
 export { SuiteError, CaseFailedError } from './errors.js';
 export { formatPrettyReport } from './report/pretty.js';
 export type { PrettyReportOptions } from './report/pretty.js';

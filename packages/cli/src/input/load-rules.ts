@@ -1,7 +1,6 @@
 import { resolve } from 'node:path';
-import { ExrouteError, checkRuleFiles } from '@exroute/core';
+import { ExrouteError, checkRuleFiles, collectRuleFiles } from '@exroute/core';
 import type { Diagnostic, RuleSet } from '@exroute/core';
-import { expandRuleFiles } from '@exroute/testing';
 
 /** A loaded rule set (with its warnings), or every diagnostic explaining why there is none. */
 export interface RuleLoadResult {
@@ -16,15 +15,15 @@ export interface RuleLoadResult {
 const PATH_CODES = new Set(['EXR_FILE_NOT_FOUND', 'EXR_NO_RULE_FILES', 'EXR_FILE_UNREADABLE']);
 
 /**
- * Loads the rule files under `paths` through the core loader (directories contribute their own
- * *.yaml / *.yml files, suite files excluded); never throws for bad input.
+ * Loads the rule files under `paths` through the core loader (directories contribute every
+ * *.yaml / *.yml file below them, suite files excluded); never throws for bad input.
  */
 export async function loadRulesFromPaths(
   paths: readonly string[],
   cwd: string,
 ): Promise<RuleLoadResult> {
-  const expanded = expandRuleFiles(paths.map((path) => resolve(cwd, path)));
-  if (expanded.diagnostics.length > 0) {
+  const expanded = await collectRuleFiles(paths.map((path) => resolve(cwd, path)));
+  if (expanded.diagnostics.some((d) => d.severity === 'error')) {
     return { diagnostics: expanded.diagnostics, files: expanded.files, badPaths: true };
   }
   try {

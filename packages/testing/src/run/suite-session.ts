@@ -3,9 +3,8 @@
  * routed by `@exroute/core`'s own router — the runner never re-implements matching.
  */
 import { performance } from 'node:perf_hooks';
-import { ExrouteError, checkRuleFiles, createRouter } from '@exroute/core';
+import { ExrouteError, checkRuleFiles, collectRuleFiles, createRouter } from '@exroute/core';
 import type { Diagnostic, NormalizedEvent, Router, RuleSet, RuleSetCheck } from '@exroute/core';
-import { expandRuleFiles } from '../rules/rule-files.js';
 import type { SuiteCase, SuiteDefinition } from '../suite/model.js';
 import { childPointer } from '../suite/yaml-source.js';
 import type { YamlSource } from '../suite/yaml-source.js';
@@ -66,8 +65,8 @@ export class SuiteSession {
     | { session: SuiteSession; diagnostics?: undefined }
     | { diagnostics: Diagnostic[]; ruleFiles: string[] }
   > {
-    const { files, diagnostics } = expandRuleFiles(suite.rules);
-    if (diagnostics.length > 0) {
+    const { files, diagnostics } = await collectRuleFiles(suite.rules);
+    if (diagnostics.some((d) => d.severity === 'error')) {
       return {
         diagnostics: diagnostics.map((d) => pointAtRulesEntry(d, suite, source)),
         ruleFiles: files,
