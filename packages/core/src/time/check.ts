@@ -15,7 +15,7 @@ import {
   weekdayIndex,
 } from './local-formats.js';
 import type { ClockRange } from './local-formats.js';
-import { suggestName } from './suggest-name.js';
+import { didYouMean } from '../validate/did-you-mean.js';
 import { TimeContext } from './time-context.js';
 import type { TimeDefinitions } from './time-context.js';
 
@@ -92,7 +92,7 @@ function checkCalendar(calendar: CalendarDefinition, reporter: TimeCheckReporter
       'EXR_UNKNOWN_TIMEZONE',
       `calendar '${calendar.name}': '${calendar.timezone}' is not an IANA time zone; write a name such as Europe/London or America/New_York`,
       at('timezone'),
-      hintOption(suggestName(calendar.timezone, zones)),
+      hintOption(didYouMean(calendar.timezone, zones)),
     );
   }
   const days = listOf(calendar.days);

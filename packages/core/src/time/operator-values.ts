@@ -19,7 +19,7 @@ import {
   weekdayIndex,
   WEEKDAY_NAMES,
 } from './local-formats.js';
-import { suggestName } from './suggest-name.js';
+import { didYouMean } from '../validate/did-you-mean.js';
 import { timeContextOf } from './time-context.js';
 
 /** A `timeBetween` value, parsed. */
@@ -111,7 +111,7 @@ export function isOnWeekday(instant: number, set: WeekdaySet, calendar: Business
 }
 
 function unknownCalendar(name: string, names: DefinedNames): ValueProblem {
-  const hint = suggestName(name, [...names.calendars, ...names.regionCalendars]);
+  const hint = didYouMean(name, [...names.calendars, ...names.regionCalendars]);
   return {
     code: 'EXR_UNKNOWN_CALENDAR',
     message: `'${name}' is neither a calendar under 'calendars' nor a region with a calendar in 'regionCalendars'; define it or use an existing name`,
