@@ -105,6 +105,13 @@ export function flag(parsed: ParsedCommand, name: string): boolean {
   return parsed.values[name] === true;
 }
 
+/** `--format text|json`, as declared by every command whose output is text or JSON. */
+export const TEXT_OR_JSON_FORMAT_OPTION: OptionSpec = {
+  type: 'string',
+  valueName: 'text|json',
+  description: 'output format (default text)',
+};
+
 /** `--format text|json`, checked. */
 export function outputFormat(parsed: ParsedCommand, command: string): 'text' | 'json' {
   const value = stringValue(parsed, 'format') ?? 'text';

@@ -3,14 +3,16 @@ import { resolve } from 'node:path';
 import { createRouter } from '@exroute/core';
 import { formatExplanation } from '@exroute/testing';
 import type { Command } from '../command.js';
-import { clockValue, flag, outputFormat, stringValues } from '../command.js';
+import { TEXT_OR_JSON_FORMAT_OPTION, flag, outputFormat } from '../command.js';
 import { colorEnabled } from '../cli-io.js';
 import type { CliIo } from '../cli-io.js';
 import { CliUsageError } from '../errors.js';
 import { ExitCode } from '../exit-codes.js';
 import { toEvent, positioned } from '../input/event-input.js';
-import { diagnosticsOfError, loadRulesFromPaths } from '../input/load-rules.js';
+import { diagnosticsOfError } from '../input/load-rules.js';
 import { parseJsonText } from '../input/parse-json.js';
+import { requireRuleSet } from '../input/require-rule-set.js';
+import { CLOCK_OPTION, RULES_OPTION, readRoutingOptions } from '../input/routing-options.js';
 import { printDiagnosticLines } from '../output/diagnostics.js';
 
 /** `exroute explain --rules <paths> <event.json>`: why each rule did or did not match. */
@@ -28,43 +30,29 @@ The clock is the current time unless --at freezes it.
 
 Exit codes: 0 explained, 2 usage error, invalid rules or invalid event.`,
   options: {
-    rules: {
-      type: 'string',
-      multiple: true,
-      valueName: 'PATH',
-      description: 'rule file or directory',
-    },
+    rules: RULES_OPTION,
     normalize: {
       type: 'boolean',
       description: 'the input is a raw Exstream payload: normalize it first',
     },
-    at: {
-      type: 'string',
-      valueName: 'TIME',
-      description: 'freeze the router clock at this RFC 3339 instant',
-    },
+    at: CLOCK_OPTION,
     verbose: {
       type: 'boolean',
       short: 'v',
       description: 'show the condition trees of matched rules too',
     },
-    format: { type: 'string', valueName: 'text|json', description: 'output format (default text)' },
+    format: TEXT_OR_JSON_FORMAT_OPTION,
   },
   async run(parsed, io) {
     const format = outputFormat(parsed, 'explain');
-    const rulePaths = stringValues(parsed, 'rules');
-    const at = clockValue(parsed, 'explain');
-    if (rulePaths.length === 0) throw new CliUsageError('--rules is required', 'explain');
+    const { rulePaths, routerOptions } = readRoutingOptions(parsed, 'explain');
     if (parsed.positionals.length !== 1) {
       throw new CliUsageError('give exactly one event file (or - for stdin)', 'explain');
     }
     const eventPath = parsed.positionals[0] ?? '-';
     const errorColor = colorEnabled(io.stderr, io.env);
-    const loaded = await loadRulesFromPaths(rulePaths, io.cwd);
-    if (loaded.ruleSet === undefined) {
-      printDiagnosticLines(io.stderr, loaded.diagnostics, errorColor);
-      return ExitCode.invalid;
-    }
+    const loaded = await requireRuleSet(rulePaths, io);
+    if (loaded === undefined) return ExitCode.invalid;
     const { text, file } = await readEventText(eventPath, io);
     const json = parseJsonText(text, file);
     if ('diagnostic' in json) {
@@ -76,7 +64,7 @@ Exit codes: 0 explained, 2 usage error, invalid rules or invalid event.`,
       printDiagnosticLines(io.stderr, input.diagnostics, errorColor);
       return ExitCode.invalid;
     }
-    const router = createRouter(loaded.ruleSet, at !== undefined ? { clock: () => at } : {});
+    const router = createRouter(loaded.ruleSet, routerOptions);
     let explanation;
     try {
       explanation = router.explain(input.event);

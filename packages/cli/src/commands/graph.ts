@@ -3,11 +3,9 @@ import { resolve } from 'node:path';
 import { buildRoutingGraph, ruleSetToMermaid } from '@exroute/testing';
 import type { Command } from '../command.js';
 import { outputFormat, stringValue } from '../command.js';
-import { colorEnabled } from '../cli-io.js';
 import { CliUsageError } from '../errors.js';
 import { ExitCode } from '../exit-codes.js';
-import { loadRulesFromPaths } from '../input/load-rules.js';
-import { printDiagnosticLines } from '../output/diagnostics.js';
+import { requireRuleSet } from '../input/require-rule-set.js';
 
 /** `exroute graph <paths...>`: the routing as a Mermaid flowchart. */
 export const graphCommand: Command = {
@@ -43,11 +41,8 @@ Exit codes: 0 ok, 2 usage error or invalid rules.`,
     if (parsed.positionals.length === 0) {
       throw new CliUsageError('give at least one rule file or directory', 'graph');
     }
-    const loaded = await loadRulesFromPaths(parsed.positionals, io.cwd);
-    if (loaded.ruleSet === undefined) {
-      printDiagnosticLines(io.stderr, loaded.diagnostics, colorEnabled(io.stderr, io.env));
-      return ExitCode.invalid;
-    }
+    const loaded = await requireRuleSet(parsed.positionals, io);
+    if (loaded === undefined) return ExitCode.invalid;
     const rendered =
       format === 'json'
         ? `${JSON.stringify(buildRoutingGraph(loaded.ruleSet), null, 2)}\n`

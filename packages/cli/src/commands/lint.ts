@@ -1,10 +1,10 @@
 import { lintRuleSet } from '@exroute/testing';
 import type { Command } from '../command.js';
-import { numberValue, outputFormat } from '../command.js';
+import { TEXT_OR_JSON_FORMAT_OPTION, numberValue, outputFormat } from '../command.js';
 import { colorEnabled } from '../cli-io.js';
 import { CliUsageError } from '../errors.js';
 import { ExitCode } from '../exit-codes.js';
-import { loadRulesFromPaths } from '../input/load-rules.js';
+import { requireRuleSet } from '../input/require-rule-set.js';
 import {
   countDiagnostics,
   countLine,
@@ -31,7 +31,7 @@ finding is real, but not every unreachable rule is found.
 Exit codes: 0 no errors (and warnings within --max-warnings), 1 findings, 2 usage error or
 invalid rules (run exroute validate for details).`,
   options: {
-    format: { type: 'string', valueName: 'text|json', description: 'output format (default text)' },
+    format: TEXT_OR_JSON_FORMAT_OPTION,
     'max-warnings': {
       type: 'string',
       valueName: 'N',
@@ -47,11 +47,8 @@ invalid rules (run exroute validate for details).`,
     if (parsed.positionals.length === 0) {
       throw new CliUsageError('give at least one rule file or directory', 'lint');
     }
-    const loaded = await loadRulesFromPaths(parsed.positionals, io.cwd);
-    if (loaded.ruleSet === undefined) {
-      printDiagnosticLines(io.stderr, loaded.diagnostics, colorEnabled(io.stderr, io.env));
-      return ExitCode.invalid;
-    }
+    const loaded = await requireRuleSet(parsed.positionals, io);
+    if (loaded === undefined) return ExitCode.invalid;
     const diagnostics = lintRuleSet(loaded.ruleSet);
     if (format === 'json') {
       io.stdout.write(diagnosticsJson(diagnostics, loaded.files));

@@ -17,15 +17,17 @@ import type {
   NotificationsClient,
 } from '@exroute/notifications';
 import type { Command, ParsedCommand } from '../command.js';
-import { clockValue, flag, stringValues } from '../command.js';
+import { flag } from '../command.js';
 import { colorEnabled } from '../cli-io.js';
 import type { CliIo } from '../cli-io.js';
 import { CliUsageError } from '../errors.js';
 import { ExitCode } from '../exit-codes.js';
 import { DELIVERY_ENV, deliverySettings } from '../input/delivery-settings.js';
 import { positioned, toEvent } from '../input/event-input.js';
-import { diagnosticsOfError, loadRulesFromPaths } from '../input/load-rules.js';
+import { diagnosticsOfError } from '../input/load-rules.js';
 import { parseJsonText } from '../input/parse-json.js';
+import { requireRuleSet } from '../input/require-rule-set.js';
+import { CLOCK_OPTION, RULES_OPTION, readRoutingOptions } from '../input/routing-options.js';
 import { printDiagnosticLines } from '../output/diagnostics.js';
 import { PROGRESS_MIN_BYTES, ProgressBar } from '../output/progress-bar.js';
 
@@ -65,21 +67,12 @@ Secrets are never printed.
 Exit codes: 0 every line routed (and delivered), 1 bad lines or undelivered requests,
 2 usage error, invalid rules or unusable delivery settings.`,
   options: {
-    rules: {
-      type: 'string',
-      multiple: true,
-      valueName: 'PATH',
-      description: 'rule file or directory',
-    },
+    rules: RULES_OPTION,
     normalize: {
       type: 'boolean',
       description: 'lines are raw Exstream payloads: normalize them first',
     },
-    at: {
-      type: 'string',
-      valueName: 'TIME',
-      description: 'freeze the router clock at this RFC 3339 instant',
-    },
+    at: CLOCK_OPTION,
     send: {
       type: 'boolean',
       description: 'deliver the notifications through OpenText Notifications',
@@ -120,19 +113,14 @@ Exit codes: 0 every line routed (and delivered), 1 bad lines or undelivered requ
     },
   },
   async run(parsed, io) {
-    const rulePaths = stringValues(parsed, 'rules');
-    const at = clockValue(parsed, 'route');
-    if (rulePaths.length === 0) throw new CliUsageError('--rules is required', 'route');
+    const { rulePaths, routerOptions } = readRoutingOptions(parsed, 'route');
     if (parsed.positionals.length > 1) {
       throw new CliUsageError('give at most one events file (or - for stdin)', 'route');
     }
     const errorColor = colorEnabled(io.stderr, io.env);
-    const loaded = await loadRulesFromPaths(rulePaths, io.cwd);
-    if (loaded.ruleSet === undefined) {
-      printDiagnosticLines(io.stderr, loaded.diagnostics, errorColor);
-      return ExitCode.invalid;
-    }
-    const router = createRouter(loaded.ruleSet, at !== undefined ? { clock: () => at } : {});
+    const loaded = await requireRuleSet(rulePaths, io);
+    if (loaded === undefined) return ExitCode.invalid;
+    const router = createRouter(loaded.ruleSet, routerOptions);
     const input = openInput(parsed.positionals[0] ?? '-', io);
     let delivery: Delivery | undefined;
     if (flag(parsed, 'send')) {

@@ -1,5 +1,5 @@
 import type { Command } from '../command.js';
-import { outputFormat } from '../command.js';
+import { TEXT_OR_JSON_FORMAT_OPTION, outputFormat } from '../command.js';
 import { colorEnabled } from '../cli-io.js';
 import { CliUsageError } from '../errors.js';
 import { ExitCode } from '../exit-codes.js';
@@ -24,7 +24,7 @@ followed by a count.
 
 Exit codes: 0 no errors (warnings allowed), 1 errors found, 2 usage error or missing paths.`,
   options: {
-    format: { type: 'string', valueName: 'text|json', description: 'output format (default text)' },
+    format: TEXT_OR_JSON_FORMAT_OPTION,
   },
   async run(parsed, io) {
     const format = outputFormat(parsed, 'validate');
