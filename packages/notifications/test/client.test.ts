@@ -1,23 +1,13 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { readFile } from 'node:fs/promises';
 import { openFileDeadLetterSink, readDeadLetters } from '@exroute/notifications';
 import type { DeadLetteredResult, DeliveryEvent } from '@exroute/notifications';
 import { startEmulator } from '@exroute/notifications/emulator';
-import type { NotificationsEmulator } from '@exroute/notifications/emulator';
 import { clientFor, emailRequests, withTempDir } from './support/fixtures.js';
+import { startEmulatorForFile } from './support/emulator-for-file.js';
 
-let emulator: NotificationsEmulator;
-
-beforeAll(async () => {
-  emulator = await startEmulator();
-});
-afterAll(async () => {
-  await emulator.close();
-});
-afterEach(() => {
-  emulator.reset();
-});
+const emulator = await startEmulatorForFile();
 
 describe('send: retries', () => {
   it('503 then 200: one job, two attempts with the same key', async () => {

@@ -1,19 +1,9 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { startEmulator } from '@exroute/notifications/emulator';
-import type { NotificationsEmulator } from '@exroute/notifications/emulator';
 import { emailRequests } from './support/fixtures.js';
+import { startEmulatorForFile } from './support/emulator-for-file.js';
 
-let emulator: NotificationsEmulator;
-
-beforeAll(async () => {
-  emulator = await startEmulator();
-});
-afterAll(async () => {
-  await emulator.close();
-});
-afterEach(() => {
-  emulator.reset();
-});
+const emulator = await startEmulatorForFile();
 
 function basic(id: string, secret: string): string {
   return `Basic ${Buffer.from(`${id}:${secret}`).toString('base64')}`;

@@ -1,23 +1,12 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { appendFile, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DeliveryError, openFileOutbox } from '@exroute/notifications';
 import type { Outbox, OutboxLine } from '@exroute/notifications';
-import { startEmulator } from '@exroute/notifications/emulator';
-import type { NotificationsEmulator } from '@exroute/notifications/emulator';
 import { clientFor, emailRequests, withTempDir } from './support/fixtures.js';
+import { startEmulatorForFile } from './support/emulator-for-file.js';
 
-let emulator: NotificationsEmulator;
-
-beforeAll(async () => {
-  emulator = await startEmulator();
-});
-afterAll(async () => {
-  await emulator.close();
-});
-afterEach(() => {
-  emulator.reset();
-});
+const emulator = await startEmulatorForFile();
 
 async function outboxLines(path: string): Promise<OutboxLine[]> {
   const text = await readFile(path, 'utf8');
