@@ -3,6 +3,7 @@
  * same rules as hand-written closures, and events drawn from the same vocabularies so that a
  * fair share of them match something.
  */
+import { KNOWN_EVENT_TYPES } from '@exroute/core';
 import type { NormalizedEvent, Priority } from '@exroute/core';
 
 /** One generated rule, kept as data so it can be written as YAML and as a closure alike. */
@@ -43,18 +44,6 @@ export interface Workload {
 
 /** Rules per generated file. */
 const RULES_PER_FILE = 1000;
-
-const EVENT_TYPES = [
-  'batch.completed',
-  'batch.failed',
-  'delivery.failed',
-  'delivery.completed',
-  'content.review_requested',
-  'communication.generated',
-  'content.updated',
-  'lifecycle.changed',
-  'service.alert',
-] as const;
 
 /** Region groups of the generated rule set and their member codes. */
 export const REGION_GROUPS: Readonly<Record<string, readonly string[]>> = {
@@ -99,7 +88,7 @@ export function generateWorkload(ruleCount: number, seed = 1): Workload {
     const rule: RuleSpec = {
       id: `rule-${i}`,
       priority: Math.floor(random() * 5) * 10,
-      type: pick(random, EVENT_TYPES),
+      type: pick(random, KNOWN_EVENT_TYPES),
       documentType: pick(random, documentTypes),
       recipient: `team-${Math.floor(random() * RECIPIENTS)}`,
       template: `template-${Math.floor(random() * TEMPLATES)}`,
@@ -233,7 +222,7 @@ export function generateEvents(ruleCount: number, count: number, seed = 2): Norm
   return Array.from({ length: count }, (_, i) => ({
     id: `event-${i}`,
     source: 'exstream/bench',
-    type: pick(random, EVENT_TYPES),
+    type: pick(random, KNOWN_EVENT_TYPES),
     time: '2026-03-02T10:15:00Z',
     priority: pick(random, PRIORITIES),
     documentType: pick(random, documentTypes),
