@@ -2,27 +2,26 @@
 // a fresh client replays the same outbox file. Complements the in-process simulation in
 // outbox.test.ts, which cannot show that the fsynced file alone is enough to recover.
 
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { readFile, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { setTimeout as delay } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { openFileOutbox } from '@exroute/notifications';
-import type { NotificationRequest, OutboxLine } from '@exroute/notifications';
-import { startEmulator } from '@exroute/notifications/emulator';
-import type { NotificationsEmulator } from '@exroute/notifications/emulator';
-import { clientFor, emailRequests, withTempDir } from './support/fixtures.js';
+import type { NotificationRequest } from '@exroute/notifications';
+import { startEmulatorForFile } from './support/emulator-for-file.js';
+import { clientFor, emailRequests, outboxLines, withTempDir } from './support/fixtures.js';
 
 const BUILT_ENTRY = fileURLToPath(new URL('../dist/index.js', import.meta.url));
 const CHILD_SCRIPT = fileURLToPath(new URL('./fixtures/crash-child.mjs', import.meta.url));
 /** Upper bound for any single wait on the child or the gate; generous for a loaded CI box. */
 const WAIT_LIMIT_MS = 20_000;
 
-let emulator: NotificationsEmulator;
+const emulator = await startEmulatorForFile();
 
 type ChildMessage =
   { event: 'appended'; keys: string[] } | { event: 'finished'; statuses: string[] };
@@ -157,14 +156,6 @@ async function startHoldingGate(forwardTo?: string): Promise<HoldingGate> {
   };
 }
 
-async function outboxLines(path: string): Promise<OutboxLine[]> {
-  const text = await readFile(path, 'utf8');
-  return text
-    .split('\n')
-    .filter((line) => line !== '')
-    .map((line) => JSON.parse(line) as OutboxLine);
-}
-
 /** Writes the child's configuration and requests into `dir`; returns the config file path. */
 async function writeChildConfig(
   dir: string,
@@ -204,20 +195,13 @@ function countBySubmitId(): Map<string | undefined, number> {
   return counts;
 }
 
-beforeAll(async () => {
-  emulator = await startEmulator();
+beforeAll(() => {
   if (!existsSync(BUILT_ENTRY)) {
     throw new Error(
       `${BUILT_ENTRY} is missing: the crash tests run the built package in a child process. ` +
         'Build it first with `npx tsc -b packages/notifications` (`pnpm test` does this).',
     );
   }
-});
-afterAll(async () => {
-  await emulator.close();
-});
-afterEach(() => {
-  emulator.reset();
 });
 
 describe('outbox replay after a real process crash (SIGKILL)', () => {

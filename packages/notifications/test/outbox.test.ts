@@ -1,20 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { appendFile, readFile } from 'node:fs/promises';
+import { appendFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DeliveryError, openFileOutbox } from '@exroute/notifications';
-import type { Outbox, OutboxLine } from '@exroute/notifications';
-import { clientFor, emailRequests, withTempDir } from './support/fixtures.js';
+import type { Outbox } from '@exroute/notifications';
+import { clientFor, emailRequests, outboxLines, withTempDir } from './support/fixtures.js';
 import { startEmulatorForFile } from './support/emulator-for-file.js';
 
 const emulator = await startEmulatorForFile();
-
-async function outboxLines(path: string): Promise<OutboxLine[]> {
-  const text = await readFile(path, 'utf8');
-  return text
-    .split('\n')
-    .filter((line) => line !== '')
-    .map((line) => JSON.parse(line) as OutboxLine);
-}
 
 /** An outbox that records the requests durably and then "crashes" before anything is sent. */
 function crashAfterAppend(inner: Outbox): Outbox {

@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { NormalizedEvent, RoutedNotification, RoutingDecision } from '@exroute/core';
@@ -7,6 +7,7 @@ import type {
   NotificationRequest,
   NotificationsClient,
   NotificationsClientConfig,
+  OutboxLine,
 } from '@exroute/notifications';
 import type { NotificationsEmulator } from '@exroute/notifications/emulator';
 
@@ -86,4 +87,13 @@ export async function withTempDir<T>(run: (dir: string) => Promise<T>): Promise<
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
+}
+
+/** Every line of the outbox file at `path`, parsed, in file order. */
+export async function outboxLines(path: string): Promise<OutboxLine[]> {
+  const text = await readFile(path, 'utf8');
+  return text
+    .split('\n')
+    .filter((line) => line !== '')
+    .map((line) => JSON.parse(line) as OutboxLine);
 }
