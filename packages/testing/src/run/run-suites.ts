@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import type { RuleSet } from '@exroute/core';
 import { findSuiteFiles } from '../suite/find-suite-files.js';
-import { readSuiteFile } from '../suite/parse-suite.js';
+import { readSuiteFile, runnableSuite } from '../suite/parse-suite.js';
 import { computeCoverage } from './coverage.js';
 import type { CaseResult, SuiteResult, SuiteRunResult } from './results.js';
 import { RuleSetCache, SuiteSession } from './suite-session.js';
@@ -67,16 +67,12 @@ async function runSuiteFile(
   const started = performance.now();
   const elapsed = (): number => Math.round(performance.now() - started);
   const parsed = readSuiteFile(file);
-  const { suite, source } = parsed;
-  if (
-    suite === undefined ||
-    source === undefined ||
-    parsed.diagnostics.some((d) => d.severity === 'error')
-  ) {
+  const runnable = runnableSuite(parsed);
+  if (runnable === undefined) {
     return {
       suite: {
         file,
-        ...(suite !== undefined ? { name: suite.name } : {}),
+        ...(parsed.suite !== undefined ? { name: parsed.suite.name } : {}),
         outcome: 'error',
         diagnostics: parsed.diagnostics,
         ruleFiles: [],
@@ -85,6 +81,7 @@ async function runSuiteFile(
       },
     };
   }
+  const { suite, source } = runnable;
   const filter = options.filter?.toLowerCase();
   const selected =
     filter === undefined

@@ -115,13 +115,34 @@ export function readSuiteFile(path: string): ParsedSuite {
   return parseSuite(text, { filename: path });
 }
 
+/** A suite that can run: it parsed without errors, and its source positions later problems. */
+export interface RunnableSuite {
+  suite: SuiteDefinition;
+  source: YamlSource;
+}
+
+/**
+ * The suite and source of `parsed` when no diagnostic is an error; `undefined` when the suite
+ * cannot run, so every caller refuses exactly the same suites.
+ */
+export function runnableSuite(parsed: ParsedSuite): RunnableSuite | undefined {
+  const { suite, source } = parsed;
+  if (
+    suite === undefined ||
+    source === undefined ||
+    parsed.diagnostics.some((d) => d.severity === 'error')
+  ) {
+    return undefined;
+  }
+  return { suite, source };
+}
+
 /** Reads the suite file at `path`, throwing one SuiteError with every problem when unusable. */
 export function loadSuite(path: string): SuiteDefinition {
   const parsed = readSuiteFile(path);
-  if (parsed.suite === undefined || parsed.diagnostics.some((d) => d.severity === 'error')) {
-    throw new SuiteError(parsed.diagnostics);
-  }
-  return parsed.suite;
+  const runnable = runnableSuite(parsed);
+  if (runnable === undefined) throw new SuiteError(parsed.diagnostics);
+  return runnable.suite;
 }
 
 interface RawSuite {

@@ -10,7 +10,7 @@ import { displayPath } from '../report/display-path.js';
 import { describeCaseProblem } from '../report/pretty.js';
 import { RuleSetCache, SuiteSession } from '../run/suite-session.js';
 import { findSuiteFiles } from '../suite/find-suite-files.js';
-import { readSuiteFile } from '../suite/parse-suite.js';
+import { readSuiteFile, runnableSuite } from '../suite/parse-suite.js';
 
 /** Options for `defineSuiteTests`. */
 export interface SuiteTestsOptions {
@@ -41,12 +41,8 @@ export function defineSuiteTests(
   const cache = new RuleSetCache();
   for (const file of files) {
     const parsed = readSuiteFile(file);
-    const { suite, source } = parsed;
-    if (
-      suite === undefined ||
-      source === undefined ||
-      parsed.diagnostics.some((d) => d.severity === 'error')
-    ) {
+    const runnable = runnableSuite(parsed);
+    if (runnable === undefined) {
       describe(displayPath(file, cwd), () => {
         it('suite file is valid', () => {
           throw new SuiteError(parsed.diagnostics);
@@ -54,6 +50,7 @@ export function defineSuiteTests(
       });
       continue;
     }
+    const { suite, source } = runnable;
     describe(suite.name, () => {
       let opening: ReturnType<typeof SuiteSession.open> | undefined;
       for (const testCase of suite.cases) {
