@@ -12,26 +12,40 @@ export function readShippedSchema(name: 'ruleset.schema.json' | 'event.schema.js
 }
 
 // RFC 3339 date-time: a calendar date, `T`, a time with optional fraction, and `Z` or an offset.
-const RFC3339 =
-  /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(\.\d{1,9})?([Zz]|[+-](\d{2}):(\d{2}))$/;
+// Digits sit at fixed offsets, so after this test the fields are read by position (no captures).
+const RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?(?:[Zz]|[+-]\d{2}:\d{2})$/;
 
-/** Whether `text` is an RFC 3339 date-time with a real calendar date and time. */
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31] as const;
+
+/**
+ * Whether `text` is an RFC 3339 date-time with a real calendar date and time. It runs on every
+ * routed event (the `time` field), so it reads digits in place instead of allocating.
+ */
 export function isRfc3339DateTime(text: string): boolean {
-  const m = RFC3339.exec(text);
-  if (!m) return false;
-  const [year, month, day, hour, minute, second] = m.slice(1, 7).map(Number) as [
-    number,
-    number,
-    number,
-    number,
-    number,
-    number,
-  ];
-  if (month < 1 || month > 12 || hour > 23 || minute > 59 || second > 60) return false;
-  const daysInMonth = new Date(Date.UTC(year, month, 0)).getUTCDate();
-  if (day < 1 || day > daysInMonth) return false;
-  if (m[9] !== undefined && (Number(m[9]) > 23 || Number(m[10]) > 59)) return false;
+  if (!RFC3339.test(text)) return false;
+  const year = digitsAt(text, 0, 4);
+  const month = digitsAt(text, 5, 2);
+  const day = digitsAt(text, 8, 2);
+  if (month < 1 || month > 12 || day < 1) return false;
+  const days =
+    month === 2 ? new Date(Date.UTC(year, 2, 0)).getUTCDate() : DAYS_IN_MONTH[month - 1]!;
+  if (day > days) return false;
+  if (digitsAt(text, 11, 2) > 23 || digitsAt(text, 14, 2) > 59 || digitsAt(text, 17, 2) > 60) {
+    return false;
+  }
+  const zone = text.charCodeAt(text.length - 6);
+  if (zone === 43 /* + */ || zone === 45 /* - */) {
+    if (digitsAt(text, text.length - 5, 2) > 23 || digitsAt(text, text.length - 2, 2) > 59) {
+      return false;
+    }
+  }
   return true;
+}
+
+function digitsAt(text: string, start: number, count: number): number {
+  let value = 0;
+  for (let i = start; i < start + count; i++) value = value * 10 + text.charCodeAt(i) - 48;
+  return value;
 }
 
 /**
