@@ -17,28 +17,31 @@ export interface EventParts {
 /** Assembles a NormalizedEvent, leaving out absent optional fields (the schema is closed and exact). */
 export function buildEvent(parts: EventParts): NormalizedEvent {
   const { documentType, priority, region, tenant } = parts.fields;
-  // Built in reading order (data last) so printed events and docs are easy to scan.
-  return {
+  // Built in reading order (data last) so printed events and docs are easy to scan; assigned
+  // one by one because conditional spreads allocated a throwaway object per field per event.
+  const event: NormalizedEvent = {
     id: parts.id,
     source: parts.source,
     type: parts.type,
     time: parts.time,
-    ...(priority !== undefined ? { priority } : {}),
-    ...(documentType !== undefined ? { documentType } : {}),
-    ...(region !== undefined ? { region } : {}),
-    ...(parts.channel !== undefined ? { channel: parts.channel } : {}),
-    ...(tenant !== undefined ? { tenant } : {}),
-    ...(parts.subject !== undefined ? { subject: parts.subject } : {}),
-    ...(parts.correlationId !== undefined ? { correlationId: parts.correlationId } : {}),
-    data: parts.data,
-  };
+  } as NormalizedEvent;
+  if (priority !== undefined) event.priority = priority;
+  if (documentType !== undefined) event.documentType = documentType;
+  if (region !== undefined) event.region = region;
+  if (parts.channel !== undefined) event.channel = parts.channel;
+  if (tenant !== undefined) event.tenant = tenant;
+  if (parts.subject !== undefined) event.subject = parts.subject;
+  if (parts.correlationId !== undefined) event.correlationId = parts.correlationId;
+  event.data = parts.data;
+  return event;
 }
 
 /** A copy of `record` without undefined values, so `data` stays plain JSON. */
 export function compact(record: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const key of Object.keys(record)) {
-    if (record[key] !== undefined) out[key] = record[key];
+  for (const key in record) {
+    const value = record[key];
+    if (value !== undefined && Object.prototype.hasOwnProperty.call(record, key)) out[key] = value;
   }
   return out;
 }

@@ -18,13 +18,13 @@ export class FieldReader {
     pointer: string,
   ): Record<string, unknown> | undefined {
     const value = record[key];
-    const at = childPointer(pointer, key);
+    // Pointers are built only for problems: these reads run for every field of every event.
     if (value === undefined || value === null) {
-      this.missing(at, `object '${key}'`);
+      this.missing(childPointer(pointer, key), `object '${key}'`);
       return undefined;
     }
     if (!isPlainRecord(value)) {
-      this.invalid(at, `'${key}' must be a JSON object`);
+      this.invalid(childPointer(pointer, key), `'${key}' must be a JSON object`);
       return undefined;
     }
     return value;
@@ -52,13 +52,12 @@ export class FieldReader {
     pointer: string,
   ): string | undefined {
     const value = record[key];
-    const at = childPointer(pointer, key);
     if (value === undefined || value === null || value === '') {
-      this.missing(at, `string '${key}'`);
+      this.missing(childPointer(pointer, key), `string '${key}'`);
       return undefined;
     }
     if (typeof value !== 'string') {
-      this.invalid(at, `'${key}' must be a string, got ${describe(value)}`);
+      this.invalid(childPointer(pointer, key), `'${key}' must be a string, got ${describe(value)}`);
       return undefined;
     }
     return value;

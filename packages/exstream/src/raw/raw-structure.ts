@@ -12,6 +12,9 @@ export const MAX_RAW_DEPTH = 48;
  */
 export function checkRawStructure(value: unknown): Diagnostic[] {
   if (value === null || typeof value !== 'object') return [];
+  // Nearly every event is clean: an allocation-free pass answers that, and only a payload with a
+  // problem pays for the walk below, which reports every problem with its pointer.
+  if (isCleanStructure(value, 0)) return [];
   const diagnostics: Diagnostic[] = [];
   // Pointers are built only for problems (from parent links): this walk runs on every event.
   const stack: Frame[] = [{ value, depth: 0, parent: undefined, key: '' }];
@@ -54,6 +57,28 @@ export function checkRawStructure(value: unknown): Diagnostic[] {
     }
   }
   return diagnostics;
+}
+
+// Recursion is safe here: it stops at MAX_RAW_DEPTH, the bound this check exists to enforce.
+function isCleanStructure(value: object, depth: number): boolean {
+  if (depth >= MAX_RAW_DEPTH) return false;
+  if (Array.isArray(value)) {
+    for (const item of value as unknown[]) {
+      if (item !== null && typeof item === 'object' && !isCleanStructure(item, depth + 1)) {
+        return false;
+      }
+    }
+    return true;
+  }
+  for (const key in value) {
+    if (!Object.prototype.hasOwnProperty.call(value, key)) continue;
+    if (FORBIDDEN_KEYS.has(key)) return false;
+    const item: unknown = (value as Record<string, unknown>)[key];
+    if (item !== null && typeof item === 'object' && !isCleanStructure(item, depth + 1)) {
+      return false;
+    }
+  }
+  return true;
 }
 
 interface Frame {
