@@ -139,7 +139,10 @@ describe('properties', () => {
         tenant: fc.string({ minLength: 1 }),
         subject: fc.string({ minLength: 1 }),
         correlationId: fc.string({ minLength: 1 }),
-        data: fc.dictionary(fc.stringMatching(/^[a-z]{1,8}$/), fc.jsonValue()),
+        // Prototype keys are refused on input by design (EXR_FORBIDDEN_KEY), so they cannot round-trip.
+        data: fc
+          .dictionary(fc.stringMatching(/^[a-z]{1,8}$/), fc.jsonValue())
+          .filter((data) => !/"(__proto__|constructor|prototype)":/.test(JSON.stringify(data))),
       },
       { requiredKeys: ['id', 'source', 'type', 'time', 'data'] },
     );

@@ -74,7 +74,8 @@ export async function* normalizeStream(
       let text =
         pending + (typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true }));
       let start = 0;
-      let newline = text.indexOf('\n', start);
+      // `pending` holds no newline: scanning it again would make one long line quadratic in chunks.
+      let newline = text.indexOf('\n', pending.length);
       while (newline >= 0) {
         const item = take(overlong ? '' : text.slice(start, newline));
         if (item !== undefined) yield item;
