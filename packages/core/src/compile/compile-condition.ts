@@ -6,23 +6,15 @@ import type { Comparison } from '../operators/decorators.js';
 import type {
   DefinedNames,
   OperatorContext,
-  OperatorDefinition,
   PreparedComparison,
   ValueKind,
 } from '../operators/operator.js';
-import { after } from '../operators/after.js';
-import { before } from '../operators/before.js';
-import { dayOfWeek } from '../operators/day-of-week.js';
 import { equal } from '../operators/equal.js';
 import { notEqual } from '../operators/not-equal.js';
-import { outsideBusinessHours } from '../operators/outside-business-hours.js';
-import { timeBetween } from '../operators/time-between.js';
-import { withinBusinessHours } from '../operators/within-business-hours.js';
 import { buildComparison, parseOperator } from '../operators/registry.js';
 import type { ParsedOperator } from '../operators/registry.js';
 import { parseSimplePath } from '../paths/simple-path.js';
 import type { PathSegment } from '../paths/simple-path.js';
-import { timeOperatorNote } from '../time/explain-note.js';
 import type { CompileReport } from './compile-report.js';
 import { conditionShape, isFactValueReference, leafPath } from './condition-shape.js';
 import type { EvaluationScope } from './evaluation-scope.js';
@@ -42,16 +34,6 @@ export interface CompiledCondition {
 
 /** Deepest condition nesting compiled; the loader's bound is lower, this only guards the stack. */
 const MAX_COMPILE_DEPTH = 256;
-
-/** Operators whose explain trace carries the local time and calendar they read. */
-const TIME_OPERATORS: ReadonlySet<OperatorDefinition> = new Set([
-  withinBusinessHours,
-  outsideBusinessHours,
-  timeBetween,
-  dayOfWeek,
-  before,
-  after,
-]);
 
 /** The explain note of one leaf, from the fact value read and the (resolved) value. */
 type LeafNote = (actual: unknown, expected: unknown) => string | undefined;
@@ -226,7 +208,7 @@ export class ConditionCompiler {
     const value = leaf.value;
     const base = { kind: 'leaf', fact: leaf.fact, operator: leaf.operator } as const;
     const withPath = path === undefined ? base : { ...base, path };
-    const noteOf = leafNote(parsed, leaf.operator, this.context);
+    const noteOf = leafNote(parsed, this.context);
 
     if (isFactValueReference(value)) {
       const readValue = this.valueReader(value.fact, value.path, location, pointer);
@@ -370,23 +352,20 @@ function prepareLiteral(
 }
 
 /**
- * How explain notes a time-operator leaf (only `trace` calls it, never `test`): the local time
- * and calendar the base operator read, from the operands it receives, so `swap:` is undone. A
- * decorator that iterates (`someFact:`, `everyValue:`, …) runs the base operator on each element,
- * with no single reading to note, so such leaves get none.
+ * How explain notes a leaf whose base operator has an `explainNote` (the time operators; only
+ * `trace` calls it, never `test`), from the operands the base operator receives, so `swap:` is
+ * undone. A decorator that iterates (`someFact:`, `everyValue:`, …) runs the base operator on
+ * each element, with no single reading to note, so such leaves get none.
  */
-function leafNote(
-  parsed: ParsedOperator,
-  operator: string,
-  context: OperatorContext,
-): LeafNote | undefined {
-  if (!TIME_OPERATORS.has(parsed.base)) return undefined;
+function leafNote(parsed: ParsedOperator, context: OperatorContext): LeafNote | undefined {
+  const note = parsed.base.explainNote;
+  if (note === undefined) return undefined;
   const { decorators } = parsed;
   if (!decorators.every((d) => d.swaps || d.name === 'not')) return undefined;
   const swapped = decorators.filter((d) => d.swaps).length % 2 === 1;
   return swapped
-    ? (actual, expected) => timeOperatorNote(operator, expected, actual, context)
-    : (actual, expected) => timeOperatorNote(operator, actual, expected, context);
+    ? (actual, expected) => note(expected, actual, context)
+    : (actual, expected) => note(actual, expected, context);
 }
 
 /** `trace` with `note` set, or unchanged when there is none (the field stays absent). */

@@ -1,3 +1,4 @@
+import { timeOperatorNote } from '../time/explain-note.js';
 import { parseInstant } from '../time/local-formats.js';
 import { checkDateLiteral } from '../time/operator-values.js';
 import type { OperatorDefinition } from './operator.js';
@@ -9,6 +10,7 @@ import type { OperatorDefinition } from './operator.js';
  */
 export const after: OperatorDefinition = {
   name: 'after',
+  explainNote: (a, b, context) => timeOperatorNote('after', a, b, context),
   origin: 'exroute',
   valueKind: 'date',
   allowsFactValue: true,

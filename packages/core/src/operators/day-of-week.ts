@@ -1,3 +1,4 @@
+import { timeOperatorNote } from '../time/explain-note.js';
 import { parseInstant } from '../time/local-formats.js';
 import {
   checkWeekdaySet,
@@ -14,6 +15,7 @@ import type { OperatorDefinition } from './operator.js';
  */
 export const dayOfWeek: OperatorDefinition = {
   name: 'dayOfWeek',
+  explainNote: (a, b, context) => timeOperatorNote('dayOfWeek', a, b, context),
   origin: 'exroute',
   valueKind: 'any',
   allowsFactValue: false,

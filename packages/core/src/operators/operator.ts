@@ -50,6 +50,15 @@ export interface OperatorDefinition {
    * returns the problem, or `undefined` when the value is fine.
    */
   readonly checkValue?: (value: unknown, names: DefinedNames) => ValueProblem | undefined;
+  /**
+   * What explain shows beside this operator's verdict (a time operator: the local time and
+   * calendar it read), from the fact value and value it compared; `route` never calls it.
+   */
+  readonly explainNote?: (
+    factValue: unknown,
+    value: unknown,
+    context: OperatorContext,
+  ) => string | undefined;
   /** The comparison, for a value known only at run time (fact-to-fact). */
   evaluate(factValue: unknown, value: unknown, context: OperatorContext): boolean;
   /** Optional specialisation for a literal value, built once at compile time. */

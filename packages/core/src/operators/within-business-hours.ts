@@ -1,3 +1,4 @@
+import { timeOperatorNote } from '../time/explain-note.js';
 import { parseInstant } from '../time/local-formats.js';
 import { checkCalendarName } from '../time/operator-values.js';
 import { timeContextOf } from '../time/time-context.js';
@@ -10,6 +11,7 @@ import type { OperatorDefinition } from './operator.js';
  */
 export const withinBusinessHours: OperatorDefinition = {
   name: 'withinBusinessHours',
+  explainNote: (a, b, context) => timeOperatorNote('withinBusinessHours', a, b, context),
   origin: 'exroute',
   valueKind: 'calendar',
   allowsFactValue: true,
