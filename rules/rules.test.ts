@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { runSuites } from '@exroute/testing';
 import { defineSuiteTests } from '@exroute/testing/vitest';
@@ -17,5 +18,26 @@ describe('default rule suites', () => {
     expect(result.summary.errors).toBe(0);
     expect(result.coverage.uncovered.map((rule) => rule.ruleId)).toEqual([]);
     expect(result.coverage.percent).toBe(100);
+  });
+});
+
+describe('exroute test --min-coverage 100 on the default rules', () => {
+  it('passes through the built command exactly as a compliance CI would call it', () => {
+    const bin = fileURLToPath(new URL('../packages/cli/dist/bin.js', import.meta.url));
+    const result = spawnSync(
+      process.execPath,
+      [bin, 'test', SUITES, '--min-coverage', '100', '--reporter', 'json'],
+      { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } },
+    );
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(0);
+    const report = JSON.parse(result.stdout) as {
+      summary: { failed: number; errors: number; passed: number };
+      coverage: { percent: number };
+    };
+    expect(report.summary.failed).toBe(0);
+    expect(report.summary.errors).toBe(0);
+    expect(report.summary.passed).toBeGreaterThan(0);
+    expect(report.coverage.percent).toBe(100);
   });
 });
