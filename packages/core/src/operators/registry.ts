@@ -1,6 +1,6 @@
-import { after } from './after.js';
-import { before } from './before.js';
+import { outsideBusinessHours, withinBusinessHours } from './business-hours.js';
 import { contains } from './contains.js';
+import { after, before } from './date-order.js';
 import { dayOfWeek } from './day-of-week.js';
 import { DECORATORS } from './decorators.js';
 import type { Comparison, OperatorDecorator } from './decorators.js';
@@ -12,13 +12,11 @@ import { inOperator } from './in.js';
 import { matches } from './matches.js';
 import { notEqual } from './not-equal.js';
 import { notIn } from './not-in.js';
-import { outsideBusinessHours } from './outside-business-hours.js';
 import { greaterThan, greaterThanInclusive, lessThan, lessThanInclusive } from './numeric.js';
 import type { OperatorContext, OperatorDefinition } from './operator.js';
 import { atLeast, atMost } from './priority-order.js';
 import { startsWith } from './starts-with.js';
 import { timeBetween } from './time-between.js';
-import { withinBusinessHours } from './within-business-hours.js';
 import { within } from './within.js';
 
 /** Every operator exroute knows, by name: json-rules-engine's built-ins and exroute's additions. */
