@@ -45,10 +45,34 @@ const dateTimeLike = fc
   )
   .map(([y, mo, d, t, h, mi, s, f, z]) => `${y}-${mo}-${d}${t}${h}:${mi}:${s}${f}${z}`);
 
+// Near-misses of valid timestamps: up to three single-character edits (replace, insert,
+// delete) reach every branch of the checker.
+const seeds = [
+  '2026-03-02T08:15:00Z',
+  '2024-02-29T23:59:60.123456789+23:59',
+  '1900-02-29t00:00:00.1-00:00',
+  '2023-12-31T24:00:00z',
+];
+const nearMiss = fc
+  .tuple(
+    fc.constantFrom(...seeds),
+    fc.array(fc.tuple(fc.nat(40), fc.constantFrom(...'0123456789-:TtZz+.x '), fc.nat(2)), {
+      maxLength: 3,
+    }),
+  )
+  .map(([seed, edits]) =>
+    edits.reduce((text, [at, char, op]) => {
+      const p = at % (text.length + 1);
+      if (op === 0) return text.slice(0, p) + char + text.slice(p + 1);
+      if (op === 1) return text.slice(0, p) + char + text.slice(p);
+      return text.slice(0, p) + text.slice(p + 1);
+    }, seed),
+  );
+
 describe('isRfc3339DateTime', () => {
-  it('accepts exactly what the reference accepts, on date-time-shaped and arbitrary strings', () => {
+  it('accepts exactly what the reference accepts, on date-time-shaped, near-miss and arbitrary strings', () => {
     fc.assert(
-      fc.property(fc.oneof(dateTimeLike, fc.string()), (text) => {
+      fc.property(fc.oneof(dateTimeLike, nearMiss, fc.string()), (text) => {
         expect(isRfc3339DateTime(text)).toBe(referenceIsRfc3339(text));
       }),
       { numRuns: 5000 },

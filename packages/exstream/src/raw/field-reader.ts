@@ -1,8 +1,8 @@
 import type { Diagnostic } from '@exroute/core';
+import { isRfc3339DateTime } from '@exroute/core';
 import { NormalizationError } from '../errors.js';
 import { childPointer } from './json-pointer.js';
 import { isPlainRecord } from './raw-structure.js';
-import { isRfc3339 } from './rfc3339.js';
 
 /**
  * Reads typed fields out of a raw payload while collecting one diagnostic per problem, so a
@@ -98,7 +98,7 @@ export class FieldReader {
   optionalTime(record: Record<string, unknown>, key: string, pointer: string): string | undefined {
     const value = this.optionalString(record, key, pointer);
     if (value === undefined) return undefined;
-    if (!isRfc3339(value)) {
+    if (!isRfc3339DateTime(value)) {
       this.report(
         'EXR_INVALID_TIME',
         childPointer(pointer, key),
