@@ -46,6 +46,7 @@ export {
   resolvePath,
   readFactPath,
   FORBIDDEN_KEYS,
+  isForbiddenKey,
 } from './paths/simple-path.js';
 export type { PathSegment } from './paths/simple-path.js';
 export { parseRuleSet, checkRuleSet, INLINE_FILENAME } from './load/check-rule-set.js';
@@ -61,6 +62,7 @@ export type { RuleSource } from './load/parse-yaml.js';
 export { validateEvent } from './validate/validate-event.js';
 export { isRfc3339DateTime } from './schema/load-schema.js';
 export { computeRuleSetVersion } from './validate/rule-set-version.js';
+export { canonicalJson } from './validate/canonical-json.js';
 export { didYouMean } from './validate/did-you-mean.js';
 export { LOADER_DIAGNOSTIC_CODES } from './validate/diagnostic-codes.js';
 export type { DiagnosticCodeInfo, LoaderDiagnosticCode } from './validate/diagnostic-codes.js';

@@ -39,7 +39,9 @@ export type {
 export { channelFromName } from './mapping/channel-name.js';
 export { NormalizationError, MappingError } from './errors.js';
 export type { NormalizationCode, MappingCode } from './errors.js';
-export { canonicalJson, contentHashId } from './raw/stable-id.js';
+export { contentHashId } from './raw/stable-id.js';
+/** Re-exported from @exroute/core, which owns it: the canonical JSON content-hash ids are computed over. */
+export { canonicalJson } from '@exroute/core';
 export {
   normalizeStream,
   normalizeLine,

@@ -15,6 +15,16 @@ export const FORBIDDEN_KEYS: ReadonlySet<string> = new Set([
   'prototype',
 ]);
 
+/**
+ * True for a key in FORBIDDEN_KEYS; the form hot walks use (every key of every event), since it
+ * compares lengths before any characters and skips the Set's hashing.
+ */
+export function isForbiddenKey(key: string): boolean {
+  return key.length === 9
+    ? key === '__proto__' || key === 'prototype'
+    : key.length === 11 && key === 'constructor';
+}
+
 const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$-]*/;
 
 /**

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { RuleSet } from '../model/rule-set.js';
+import { canonicalJson } from './canonical-json.js';
 
 /** The routing-relevant parts of a rule set: no files, positions, comments, metadata, prose. */
 type VersionInput = Omit<RuleSet, 'version' | 'files' | 'metadata' | 'warnings'>;
@@ -53,17 +54,4 @@ function sortedObject<T>(
   const result: Record<string, unknown> = {};
   for (const key of [...map.keys()].sort()) result[key] = pick(map.get(key)!);
   return result;
-}
-
-/** JSON with object keys sorted at every level and `undefined` members left out. */
-export function canonicalJson(value: unknown): string {
-  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
-  if (Array.isArray(value)) return `[${value.map((item) => canonicalJson(item)).join(',')}]`;
-  const entries = Object.keys(value)
-    .sort()
-    .filter((key) => (value as Record<string, unknown>)[key] !== undefined)
-    .map(
-      (key) => `${JSON.stringify(key)}:${canonicalJson((value as Record<string, unknown>)[key])}`,
-    );
-  return `{${entries.join(',')}}`;
 }

@@ -2,7 +2,7 @@ import type { ErrorObject } from 'ajv';
 import type { Diagnostic } from '../model/diagnostic.js';
 import { MAX_EVENT_DEPTH, MAX_EVENT_VALUES } from '../load/limits.js';
 import { eventValidator } from '../schema/event-schema.js';
-import { FORBIDDEN_KEYS } from '../paths/simple-path.js';
+import { isForbiddenKey } from '../paths/simple-path.js';
 import { findForbiddenKeys } from './forbidden-keys.js';
 import { fromPointer, toPointer } from './json-pointer.js';
 
@@ -50,7 +50,7 @@ function scanEvent(event: unknown): ScanResult {
     }
     for (const key in value) {
       if (!Object.prototype.hasOwnProperty.call(value, key)) continue;
-      if (FORBIDDEN_KEYS.has(key)) return 'forbidden-key';
+      if (isForbiddenKey(key)) return 'forbidden-key';
       const result = visit((value as Record<string, unknown>)[key], depth + 1);
       if (result !== 'clean') return result;
     }

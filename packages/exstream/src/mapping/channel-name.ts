@@ -25,6 +25,25 @@ const GENERIC_SUFFIXES = ['outputchannel', 'deliverychannel', 'channel', 'queue'
  * name contains, then the name itself lower-cased without generic suffixes such as `Channel`.
  */
 export function channelFromName(name: string, mapping: Mapping): string {
+  // A stream repeats a handful of channel names: answer those from a small per-mapping cache.
+  let cache = cachedChannels.get(mapping);
+  if (cache === undefined) {
+    cache = new Map();
+    cachedChannels.set(mapping, cache);
+  }
+  let channel = cache.get(name);
+  if (channel === undefined) {
+    channel = channelOf(name, mapping);
+    if (cache.size < CACHED_NAMES) cache.set(name, channel);
+  }
+  return channel;
+}
+
+/** Distinct names remembered per mapping; names beyond it are worked out each time. */
+const CACHED_NAMES = 256;
+const cachedChannels = new WeakMap<Mapping, Map<string, string>>();
+
+function channelOf(name: string, mapping: Mapping): string {
   const mapped = Object.prototype.hasOwnProperty.call(mapping.channels, name)
     ? mapping.channels[name]
     : undefined;

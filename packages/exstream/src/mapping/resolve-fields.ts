@@ -6,11 +6,11 @@ import { compileGlob } from './glob.js';
 import type { GlobMatcher } from './glob.js';
 import type { MappedFields, Mapping, MatchContext } from './model.js';
 
-type Field = keyof MappedFields;
-const FIELDS: readonly Field[] = ['documentType', 'priority', 'region', 'tenant'];
-
 interface CompiledClause {
-  read: (context: MatchContext) => string | undefined;
+  /** The MatchContext key read, or undefined for a `manifest.<Field>` clause. */
+  key: keyof MatchContext | undefined;
+  /** The output-manifest field read by a `manifest.<Field>` clause. */
+  manifestField: string | undefined;
   matchers: readonly GlobMatcher[];
 }
 
@@ -27,24 +27,23 @@ function compileRules(mapping: Mapping): readonly CompiledRule[] {
   if (cached) return cached;
   const rules = mapping.rules.map((rule) => ({
     set: rule.set,
-    clauses: Object.entries(rule.match).map(([key, patterns]) => ({
-      read: contextReader(key),
-      matchers: (patterns ?? []).map(compileGlob),
-    })),
+    clauses: Object.entries(rule.match).map(([key, patterns]) => {
+      const manifest = key.startsWith('manifest.');
+      return {
+        key: manifest ? undefined : (key as keyof MatchContext),
+        manifestField: manifest ? key.slice('manifest.'.length) : undefined,
+        matchers: (patterns ?? []).map(compileGlob),
+      };
+    }),
   }));
   compiled.set(mapping, rules);
   return rules;
 }
 
-function contextReader(key: string): (context: MatchContext) => string | undefined {
-  if (key.startsWith('manifest.')) {
-    const field = key.slice('manifest.'.length);
-    return (context) => manifestText(context.manifest, field);
-  }
-  return (context) => {
-    const value = (context as unknown as Record<string, unknown>)[key];
-    return typeof value === 'string' ? value : undefined;
-  };
+function clauseValue(clause: CompiledClause, context: MatchContext): string | undefined {
+  if (clause.key === undefined) return manifestText(context.manifest, clause.manifestField!);
+  const value = context[clause.key];
+  return typeof value === 'string' ? value : undefined;
 }
 
 function manifestText(
@@ -81,36 +80,88 @@ export function resolveMappedFields(
   context: MatchContext,
   inputs: ResolveInputs,
 ): MappedFields {
-  const { reader, manifestPointer } = inputs;
-  const result: MappedFields = { ...inputs.explicit };
-  let open = FIELDS.filter((field) => result[field] === undefined);
-  for (const rule of compileRules(mapping)) {
-    if (open.length === 0) break;
-    if (!rule.clauses.every((clause) => clauseMatches(clause, context))) continue;
-    for (const field of open) assign(result, field, rule.set[field]);
-    open = open.filter((field) => result[field] === undefined);
-  }
-  for (const field of open) {
-    for (const name of mapping.fromManifest[field]) {
-      const text = manifestText(context.manifest, name);
-      if (text === undefined) continue;
-      if (field === 'priority' && !isPriority(text)) {
-        reader.invalid(
-          childPointer(manifestPointer, name),
-          `manifest field '${name}' must be one of ${PRIORITIES.join(', ')} to set the priority, got '${text}'`,
-          'fix the output manifest, or drop the field from fromManifest.priority in the mapping',
-        );
-        break;
-      }
-      assign(result, field, text);
+  // Runs once per event: one local per field and plain loops, no per-event arrays or closures.
+  const { explicit, fallback } = inputs;
+  let documentType = explicit?.documentType;
+  let priority = explicit?.priority;
+  let region = explicit?.region;
+  let tenant = explicit?.tenant;
+  const rules = compileRules(mapping);
+  for (let r = 0; r < rules.length; r++) {
+    if (
+      documentType !== undefined &&
+      priority !== undefined &&
+      region !== undefined &&
+      tenant !== undefined
+    ) {
       break;
     }
+    const rule = rules[r]!;
+    if (!ruleMatches(rule, context)) continue;
+    const set = rule.set;
+    documentType ??= set.documentType;
+    if (priority === undefined && isPriority(set.priority)) priority = set.priority;
+    region ??= set.region;
+    tenant ??= set.tenant;
   }
-  for (const field of FIELDS) {
-    if (result[field] === undefined) assign(result, field, inputs.fallback?.[field]);
-    if (result[field] === undefined) assign(result, field, mapping.defaults[field]);
+  const names = mapping.fromManifest;
+  documentType ??= readManifestField(context.manifest, names.documentType);
+  if (priority === undefined) priority = manifestPriority(names.priority, context, inputs);
+  region ??= readManifestField(context.manifest, names.region);
+  tenant ??= readManifestField(context.manifest, names.tenant);
+
+  const defaults = mapping.defaults;
+  documentType ??= fallback?.documentType ?? defaults.documentType;
+  if (priority === undefined) {
+    if (isPriority(fallback?.priority)) priority = fallback.priority;
+    else if (isPriority(defaults.priority)) priority = defaults.priority;
   }
+  region ??= fallback?.region ?? defaults.region;
+  tenant ??= fallback?.tenant ?? defaults.tenant;
+
+  const result: MappedFields = {};
+  if (documentType !== undefined) result.documentType = documentType;
+  if (priority !== undefined) result.priority = priority;
+  if (region !== undefined) result.region = region;
+  if (tenant !== undefined) result.tenant = tenant;
   return result;
+}
+
+function ruleMatches(rule: CompiledRule, context: MatchContext): boolean {
+  const clauses = rule.clauses;
+  for (let c = 0; c < clauses.length; c++) {
+    const clause = clauses[c]!;
+    const value = clauseValue(clause, context);
+    if (value === undefined) return false;
+    let matched = false;
+    const matchers = clause.matchers;
+    for (let m = 0; m < matchers.length && !matched; m++) matched = matchers[m]!(value);
+    if (!matched) return false;
+  }
+  return true;
+}
+
+/**
+ * The priority from the first manifest field in `names` that has a value; a value that is not a
+ * priority is reported (never guessed) and leaves the priority to the fallbacks.
+ */
+function manifestPriority(
+  names: readonly string[],
+  context: MatchContext,
+  inputs: ResolveInputs,
+): Priority | undefined {
+  for (const name of names) {
+    const text = manifestText(context.manifest, name);
+    if (text === undefined) continue;
+    if (isPriority(text)) return text;
+    inputs.reader.invalid(
+      childPointer(inputs.manifestPointer, name),
+      `manifest field '${name}' must be one of ${PRIORITIES.join(', ')} to set the priority, got '${text}'`,
+      'fix the output manifest, or drop the field from fromManifest.priority in the mapping',
+    );
+    return undefined;
+  }
+  return undefined;
 }
 
 /** The first non-empty output-manifest value among `names`, as a string. */
@@ -123,20 +174,6 @@ export function readManifestField(
     if (text !== undefined) return text;
   }
   return undefined;
-}
-
-function clauseMatches(clause: CompiledClause, context: MatchContext): boolean {
-  const value = clause.read(context);
-  return value !== undefined && clause.matchers.some((matches) => matches(value));
-}
-
-function assign(target: MappedFields, field: Field, value: string | undefined): void {
-  if (value === undefined) return;
-  if (field === 'priority') {
-    if (isPriority(value)) target.priority = value;
-  } else {
-    target[field] = value;
-  }
 }
 
 /** True for one of the four event priorities. */

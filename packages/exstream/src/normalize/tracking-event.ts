@@ -4,7 +4,7 @@ import { channelFromName } from '../mapping/channel-name.js';
 import { readManifestField, resolveMappedFields } from '../mapping/resolve-fields.js';
 import { FieldReader, clip } from '../raw/field-reader.js';
 import { contentHashId } from '../raw/stable-id.js';
-import { buildEvent, compact } from './build-event.js';
+import { buildEvent, put } from './build-event.js';
 import type { NormalizeOptions } from './options.js';
 import { requireRawRecord } from './require-raw-record.js';
 
@@ -34,9 +34,21 @@ export type SchemaTypeMeaning =
 /**
  * Classifies an Experience Insights `schemaType`: `Exstream-Generated`, `Exstream-Email-Submit`,
  * `Exstream-Email-<POST|OPEN|NDLV>`, `Exstream-<channel>-Failed` and `Exstream-<channel>`;
- * `undefined` for anything else.
+ * `undefined` for anything else. The result is frozen and may be shared between calls.
  */
 export function classifySchemaType(schemaType: string): SchemaTypeMeaning | undefined {
+  // A stream repeats a handful of schema types: remember the first few hundred answers.
+  if (knownSchemaTypes.has(schemaType)) return knownSchemaTypes.get(schemaType);
+  const meaning = classifyUncached(schemaType);
+  if (meaning !== undefined) Object.freeze(meaning);
+  if (knownSchemaTypes.size < CACHED_SCHEMA_TYPES) knownSchemaTypes.set(schemaType, meaning);
+  return meaning;
+}
+
+const CACHED_SCHEMA_TYPES = 256;
+const knownSchemaTypes = new Map<string, SchemaTypeMeaning | undefined>();
+
+function classifyUncached(schemaType: string): SchemaTypeMeaning | undefined {
   if (!schemaType.startsWith(SCHEMA_TYPE_PREFIX)) return undefined;
   const rest = schemaType.slice(SCHEMA_TYPE_PREFIX.length);
   if (rest === '' || /\s/.test(rest)) return undefined;
@@ -197,43 +209,37 @@ export function normalizeTrackingRecord(
   const jobId = queueFilename === undefined ? undefined : jobIdFromQueueFilename(queueFilename);
   const recipient = customerEmailId ?? readManifestField(manifest, ['CustomerEmail']);
 
-  const common = {
-    schemaType,
-    schemaSource,
-    schemaVersion,
-    communicationId,
-    campaignId,
-    domain,
-    channelName,
-    contentType,
-    creationTime,
-    jobStatus,
-    emailProvider,
-    recipient: recipient === undefined ? undefined : maskAddress(recipient),
-    queueFilename,
-    jobId,
-    manifest: { ...manifest },
-  };
-  let data: Record<string, unknown>;
+  // Assigned field by field (absent ones left out, `data` stays plain JSON) rather than spread
+  // from a shared literal and compacted: this runs for nearly every event of a stream.
+  const data: Record<string, unknown> = {};
   if (meaning.kind === 'failed') {
-    data = compact({
-      customerReference: customerReference ?? null,
-      communicationType: fields.documentType ?? communicationId ?? null,
-      failureReason: meaning.reason,
-      nextAction: nextActionFor(channel),
-      notificationsStatus: meaning.notificationsStatus ?? emailEventType,
-      ...common,
-    });
+    data.customerReference = customerReference ?? null;
+    data.communicationType = fields.documentType ?? communicationId ?? null;
+    data.failureReason = meaning.reason;
+    data.nextAction = nextActionFor(channel);
+    put(data, 'notificationsStatus', meaning.notificationsStatus ?? emailEventType);
   } else if (meaning.kind === 'delivered') {
-    data = compact({
-      deliveryStage: meaning.stage,
-      customerReference,
-      notificationsStatus: emailEventType,
-      ...common,
-    });
+    data.deliveryStage = meaning.stage;
+    put(data, 'customerReference', customerReference);
+    put(data, 'notificationsStatus', emailEventType);
   } else {
-    data = compact({ customerReference, ...common });
+    put(data, 'customerReference', customerReference);
   }
+  put(data, 'schemaType', schemaType);
+  put(data, 'schemaSource', schemaSource);
+  put(data, 'schemaVersion', schemaVersion);
+  put(data, 'communicationId', communicationId);
+  put(data, 'campaignId', campaignId);
+  put(data, 'domain', domain);
+  put(data, 'channelName', channelName);
+  put(data, 'contentType', contentType);
+  put(data, 'creationTime', creationTime);
+  put(data, 'jobStatus', jobStatus);
+  put(data, 'emailProvider', emailProvider);
+  put(data, 'recipient', recipient === undefined ? undefined : maskAddress(recipient));
+  put(data, 'queueFilename', queueFilename);
+  put(data, 'jobId', jobId);
+  data.manifest = { ...manifest };
   return buildEvent({
     id: eventId ?? contentHashId(raw),
     source,

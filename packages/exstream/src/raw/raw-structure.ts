@@ -1,4 +1,4 @@
-import { FORBIDDEN_KEYS } from '@exroute/core';
+import { isForbiddenKey } from '@exroute/core';
 import type { Diagnostic } from '@exroute/core';
 import { childPointer } from './json-pointer.js';
 
@@ -41,7 +41,7 @@ export function checkRawStructure(value: unknown): Diagnostic[] {
     }
     for (const key in current) {
       if (!Object.prototype.hasOwnProperty.call(current, key)) continue;
-      if (FORBIDDEN_KEYS.has(key)) {
+      if (isForbiddenKey(key)) {
         diagnostics.push({
           code: 'EXR_FORBIDDEN_KEY',
           severity: 'error',
@@ -72,7 +72,7 @@ function isCleanStructure(value: object, depth: number): boolean {
   }
   for (const key in value) {
     if (!Object.prototype.hasOwnProperty.call(value, key)) continue;
-    if (FORBIDDEN_KEYS.has(key)) return false;
+    if (isForbiddenKey(key)) return false;
     const item: unknown = (value as Record<string, unknown>)[key];
     if (item !== null && typeof item === 'object' && !isCleanStructure(item, depth + 1)) {
       return false;
