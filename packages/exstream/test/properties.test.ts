@@ -7,6 +7,7 @@ import {
   canonicalJson,
   contentHashId,
   generateSampleEvents,
+  jobIdFromQueueFilename,
   normalize,
   normalizeCloudEvent,
   toCloudEvent,
@@ -117,5 +118,21 @@ describe('properties', () => {
       if (name === 'data') continue;
       expect(name).toMatch(/^[a-z0-9]{1,20}$/);
     }
+  });
+
+  it('jobIdFromQueueFilename finds what the regular expression it replaced finds', () => {
+    const reference = (path: string): string | undefined => /\/jobs\/([^/]+)\//.exec(path)?.[1];
+    // Paths built from the pieces that matter (slashes, "jobs", near misses), plus arbitrary text.
+    const piece = fc.constantFrom('/', 'jobs', '/jobs/', '//', 'job', 's/', 'x', '9f02', '');
+    const path = fc.oneof(
+      fc.array(piece, { maxLength: 12 }).map((pieces) => pieces.join('')),
+      fc.string(),
+    );
+    fc.assert(
+      fc.property(path, (text) => {
+        expect(jobIdFromQueueFilename(text)).toBe(reference(text));
+      }),
+      { numRuns: 3000 },
+    );
   });
 });

@@ -2,8 +2,9 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { NormalizationError, normalizeStream } from '@exroute/exstream';
+import { NormalizationError, normalizeLine, normalizeStream } from '@exroute/exstream';
 import type { JsonLinesSource, StreamItem, StreamSummary } from '@exroute/exstream';
 
 async function drain(
@@ -124,5 +125,56 @@ describe('normalizeStream', () => {
       events: 0,
       errors: 0,
     });
+  });
+
+  it('gives the same items however the input is cut into chunks', async () => {
+    // Reference: the whole text split on newlines, each line through normalizeLine, over-long
+    // lines (counted with any \r) reported as such, a final empty piece after a newline dropped.
+    const maxLineLength = 120;
+    const reference = (text: string): unknown[] => {
+      const lines = text.split('\n');
+      if (lines[lines.length - 1] === '') lines.pop();
+      const items: unknown[] = [];
+      lines.forEach((line, index) => {
+        if (line.length > maxLineLength) items.push([index + 1, 'EXR_LINE_TOO_LONG']);
+        else {
+          const item = normalizeLine(line, index + 1);
+          if (item !== undefined) items.push(outcome(item));
+        }
+      });
+      return items;
+    };
+    const line = fc.constantFrom(
+      good(1),
+      `${good(2)}\r`,
+      '{not json',
+      '',
+      '  ',
+      '\r',
+      JSON.stringify({ jobId: 'ü€', status: 'Queued', queuedAt: '2026-03-02T08:00:00Z' }),
+      JSON.stringify({ jobId: 'x'.repeat(150), status: 'Queued' }),
+    );
+    const input = fc.record({
+      lines: fc.array(line, { maxLength: 12 }),
+      finalNewline: fc.boolean(),
+      cuts: fc.array(fc.integer({ min: 1, max: 40 }), { minLength: 1, maxLength: 30 }),
+      bytes: fc.boolean(),
+    });
+    await fc.assert(
+      fc.asyncProperty(input, async ({ lines, finalNewline, cuts, bytes }) => {
+        const text = lines.join('\n') + (finalNewline && lines.length > 0 ? '\n' : '');
+        const whole: string | Buffer = bytes ? Buffer.from(text, 'utf8') : text;
+        const chunks: (string | Buffer)[] = [];
+        for (let at = 0, i = 0; at < whole.length; i++) {
+          const size = cuts[i % cuts.length]!;
+          chunks.push(whole.slice(at, at + size));
+          at += size;
+        }
+        const { items, summary } = await drain(Readable.from(chunks), { maxLineLength });
+        expect(items.map(outcome)).toEqual(reference(text));
+        expect(summary.events + summary.errors).toBe(summary.linesRead);
+      }),
+      { numRuns: 400 },
+    );
   });
 });

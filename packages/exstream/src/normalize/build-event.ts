@@ -45,8 +45,3 @@ export function compact(record: Record<string, unknown>): Record<string, unknown
   }
   return out;
 }
-
-/** Sets `record[key]` unless `value` is undefined, so `data` stays plain JSON without a compacting copy. */
-export function put(record: Record<string, unknown>, key: string, value: unknown): void {
-  if (value !== undefined) record[key] = value;
-}

@@ -31,7 +31,7 @@ export function detectShape(raw: unknown): RawShape | undefined {
  */
 export function normalize(raw: unknown, options: NormalizeOptions = {}): NormalizedEvent {
   const structure = checkRawStructure(raw);
-  if (structure.length > 0) throw new NormalizationError(structure);
+  if (structure.length > 0) throw new NormalizationError([...structure]);
   const shape = detectShape(raw);
   if (shape === undefined || !isPlainRecord(raw)) {
     throw new NormalizationError([

@@ -8,7 +8,7 @@ import { checkRawStructure, isPlainRecord } from '../raw/raw-structure.js';
  */
 export function requireRawRecord(raw: unknown, shapeName: string): Record<string, unknown> {
   const structure = checkRawStructure(raw);
-  if (structure.length > 0) throw new NormalizationError(structure);
+  if (structure.length > 0) throw new NormalizationError([...structure]);
   if (!isPlainRecord(raw)) {
     throw new NormalizationError([
       {

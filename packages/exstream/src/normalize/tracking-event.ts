@@ -4,7 +4,7 @@ import { channelFromName } from '../mapping/channel-name.js';
 import { readManifestField, resolveMappedFields } from '../mapping/resolve-fields.js';
 import { FieldReader, clip } from '../raw/field-reader.js';
 import { contentHashId } from '../raw/stable-id.js';
-import { buildEvent, put } from './build-event.js';
+import { buildEvent } from './build-event.js';
 import type { NormalizeOptions } from './options.js';
 import { requireRawRecord } from './require-raw-record.js';
 
@@ -209,36 +209,37 @@ export function normalizeTrackingRecord(
   const jobId = queueFilename === undefined ? undefined : jobIdFromQueueFilename(queueFilename);
   const recipient = customerEmailId ?? readManifestField(manifest, ['CustomerEmail']);
 
-  // Assigned field by field (absent ones left out, `data` stays plain JSON) rather than spread
-  // from a shared literal and compacted: this runs for nearly every event of a stream.
+  // Assigned field by field with named stores (absent ones left out, so `data` stays plain JSON)
+  // rather than spread from a shared literal and compacted: this runs for nearly every event.
   const data: Record<string, unknown> = {};
   if (meaning.kind === 'failed') {
     data.customerReference = customerReference ?? null;
     data.communicationType = fields.documentType ?? communicationId ?? null;
     data.failureReason = meaning.reason;
     data.nextAction = nextActionFor(channel);
-    put(data, 'notificationsStatus', meaning.notificationsStatus ?? emailEventType);
+    const notificationsStatus = meaning.notificationsStatus ?? emailEventType;
+    if (notificationsStatus !== undefined) data.notificationsStatus = notificationsStatus;
   } else if (meaning.kind === 'delivered') {
     data.deliveryStage = meaning.stage;
-    put(data, 'customerReference', customerReference);
-    put(data, 'notificationsStatus', emailEventType);
-  } else {
-    put(data, 'customerReference', customerReference);
+    if (customerReference !== undefined) data.customerReference = customerReference;
+    if (emailEventType !== undefined) data.notificationsStatus = emailEventType;
+  } else if (customerReference !== undefined) {
+    data.customerReference = customerReference;
   }
-  put(data, 'schemaType', schemaType);
-  put(data, 'schemaSource', schemaSource);
-  put(data, 'schemaVersion', schemaVersion);
-  put(data, 'communicationId', communicationId);
-  put(data, 'campaignId', campaignId);
-  put(data, 'domain', domain);
-  put(data, 'channelName', channelName);
-  put(data, 'contentType', contentType);
-  put(data, 'creationTime', creationTime);
-  put(data, 'jobStatus', jobStatus);
-  put(data, 'emailProvider', emailProvider);
-  put(data, 'recipient', recipient === undefined ? undefined : maskAddress(recipient));
-  put(data, 'queueFilename', queueFilename);
-  put(data, 'jobId', jobId);
+  if (schemaType !== undefined) data.schemaType = schemaType;
+  if (schemaSource !== undefined) data.schemaSource = schemaSource;
+  if (schemaVersion !== undefined) data.schemaVersion = schemaVersion;
+  if (communicationId !== undefined) data.communicationId = communicationId;
+  if (campaignId !== undefined) data.campaignId = campaignId;
+  if (domain !== undefined) data.domain = domain;
+  if (channelName !== undefined) data.channelName = channelName;
+  if (contentType !== undefined) data.contentType = contentType;
+  if (creationTime !== undefined) data.creationTime = creationTime;
+  if (jobStatus !== undefined) data.jobStatus = jobStatus;
+  if (emailProvider !== undefined) data.emailProvider = emailProvider;
+  if (recipient !== undefined) data.recipient = maskAddress(recipient);
+  if (queueFilename !== undefined) data.queueFilename = queueFilename;
+  if (jobId !== undefined) data.jobId = jobId;
   data.manifest = { ...manifest };
   return buildEvent({
     id: eventId ?? contentHashId(raw),
@@ -259,8 +260,15 @@ export function normalizeTrackingRecord(
  * sample; inferred, not documented as stable).
  */
 export function jobIdFromQueueFilename(path: string): string | undefined {
-  const match = /\/jobs\/([^/]+)\//.exec(path);
-  return match ? match[1] : undefined;
+  // indexOf, not a regular expression (/\/jobs\/([^/]+)\//, which a property test compares it
+  // with): this runs for nearly every tracking event.
+  for (let at = path.indexOf('/jobs/'); at >= 0; at = path.indexOf('/jobs/', at + 1)) {
+    const start = at + '/jobs/'.length;
+    const end = path.indexOf('/', start);
+    if (end < 0) return undefined;
+    if (end > start) return path.slice(start, end);
+  }
+  return undefined;
 }
 
 /**

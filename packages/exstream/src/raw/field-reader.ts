@@ -9,7 +9,13 @@ import { isPlainRecord } from './raw-structure.js';
  * caller sees every missing or malformed field of an event at once rather than the first only.
  */
 export class FieldReader {
-  readonly diagnostics: Diagnostic[] = [];
+  // Created on the first problem: nearly every event has none, and this runs once per event.
+  #found: Diagnostic[] | undefined;
+
+  /** Every problem reported so far, in order (empty while there is none). */
+  get diagnostics(): readonly Diagnostic[] {
+    return this.#found ?? NO_DIAGNOSTICS;
+  }
 
   /** The object at `record[key]`; reports it as missing or not an object otherwise. */
   requiredObject(
@@ -126,7 +132,7 @@ export class FieldReader {
 
   /** Records any diagnostic with an error severity. */
   report(code: string, pointer: string, message: string, hint?: string): void {
-    this.diagnostics.push({
+    (this.#found ??= []).push({
       code,
       severity: 'error',
       message,
@@ -145,14 +151,16 @@ export class FieldReader {
         'raw event is incomplete; see the field descriptions in docs/event-model.md',
       );
     }
-    throw new NormalizationError(this.diagnostics);
+    throw new NormalizationError([...this.diagnostics]);
   }
 
   /** Throws one NormalizationError carrying every diagnostic collected so far, if any. */
   throwIfFailed(): void {
-    if (this.diagnostics.length > 0) throw new NormalizationError(this.diagnostics);
+    if (this.#found !== undefined) throw new NormalizationError(this.#found);
   }
 }
+
+const NO_DIAGNOSTICS: readonly Diagnostic[] = Object.freeze([]);
 
 /** A short human description of a JSON value's type for messages. */
 export function describe(value: unknown): string {

@@ -10,11 +10,11 @@ export const MAX_RAW_DEPTH = 48;
  * `prototype`) and nesting beyond `MAX_RAW_DEPTH`, so later recursive steps (hashing, copying)
  * can neither be poisoned nor overflow the stack.
  */
-export function checkRawStructure(value: unknown): Diagnostic[] {
-  if (value === null || typeof value !== 'object') return [];
+export function checkRawStructure(value: unknown): readonly Diagnostic[] {
+  if (value === null || typeof value !== 'object') return NO_PROBLEMS;
   // Nearly every event is clean: an allocation-free pass answers that, and only a payload with a
   // problem pays for the walk below, which reports every problem with its pointer.
-  if (isCleanStructure(value, 0)) return [];
+  if (isCleanStructure(value, 0)) return NO_PROBLEMS;
   const diagnostics: Diagnostic[] = [];
   // Pointers are built only for problems (from parent links): this walk runs on every event.
   const stack: Frame[] = [{ value, depth: 0, parent: undefined, key: '' }];
@@ -59,7 +59,11 @@ export function checkRawStructure(value: unknown): Diagnostic[] {
   return diagnostics;
 }
 
+const NO_PROBLEMS: readonly Diagnostic[] = Object.freeze([]);
+
 // Recursion is safe here: it stops at MAX_RAW_DEPTH, the bound this check exists to enforce.
+// Inherited enumerable keys are checked too (no hasOwnProperty test): a superset of the own keys
+// can only make this pass say "not clean" where the reporting walk then finds nothing.
 function isCleanStructure(value: object, depth: number): boolean {
   if (depth >= MAX_RAW_DEPTH) return false;
   if (Array.isArray(value)) {
@@ -71,7 +75,6 @@ function isCleanStructure(value: object, depth: number): boolean {
     return true;
   }
   for (const key in value) {
-    if (!Object.prototype.hasOwnProperty.call(value, key)) continue;
     if (isForbiddenKey(key)) return false;
     const item: unknown = (value as Record<string, unknown>)[key];
     if (item !== null && typeof item === 'object' && !isCleanStructure(item, depth + 1)) {

@@ -23,7 +23,8 @@ export interface LineError {
 
 /** One non-blank line's outcome; `line` is the 1-based physical line number in the input. */
 export type StreamItem =
-  { line: number; event: NormalizedEvent } | { line: number; error: LineError };
+  | { line: number; event: NormalizedEvent; error?: undefined }
+  | { line: number; event?: undefined; error: LineError };
 
 /**
  * Totals of one run. Blank (whitespace-only) lines are skipped and counted in `blankLines`;
@@ -59,35 +60,49 @@ export async function* normalizeStream(
     lineNumber++;
     if (overlong || text.length > maxLineLength) {
       overlong = false;
-      return count(summary, lineTooLong(lineNumber, maxLineLength));
+      summary.linesRead++;
+      summary.errors++;
+      return lineTooLong(lineNumber, maxLineLength);
     }
     const item = normalizeLine(text, lineNumber, options);
     if (item === undefined) {
       summary.blankLines++;
       return undefined;
     }
-    return count(summary, item);
+    summary.linesRead++;
+    if (item.event !== undefined) summary.events++;
+    else summary.errors++;
+    return item;
   };
 
   try {
     for await (const chunk of openSource(source)) {
-      let text =
-        pending + (typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true }));
+      const text = typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true });
+      // Lines are cut from the chunk itself; only a line split across chunks is joined with the
+      // `pending` start. Prefixing every chunk with `pending` copied each chunk once more.
       let start = 0;
-      // `pending` holds no newline: scanning it again would make one long line quadratic in chunks.
-      let newline = text.indexOf('\n', pending.length);
+      let newline = text.indexOf('\n');
       while (newline >= 0) {
-        const item = take(overlong ? '' : text.slice(start, newline));
+        let line = '';
+        if (!overlong) {
+          line = text.slice(start, newline);
+          if (pending !== '') line = pending + line;
+        }
+        pending = '';
+        const item = take(line);
         if (item !== undefined) yield item;
         start = newline + 1;
         newline = text.indexOf('\n', start);
       }
-      text = text.slice(start);
-      if (text.length > maxLineLength) {
-        overlong = true;
-        text = '';
+      if (!overlong) {
+        const rest = start === 0 ? text : text.slice(start);
+        if (pending.length + rest.length > maxLineLength) {
+          overlong = true;
+          pending = '';
+        } else {
+          pending = pending === '' ? rest : pending + rest;
+        }
       }
-      pending = overlong ? '' : text;
     }
   } catch (error) {
     if (error instanceof NormalizationError) throw error;
@@ -124,22 +139,16 @@ function openSource(source: JsonLinesSource): AsyncIterable<string | Uint8Array>
   ]);
 }
 
-function count(summary: StreamSummary, item: StreamItem): StreamItem {
-  summary.linesRead++;
-  if ('event' in item) summary.events++;
-  else summary.errors++;
-  return item;
-}
-
 /** Normalizes one JSON Lines line; `undefined` for a blank line. Never throws. */
 export function normalizeLine(
   rawLine: string,
   line: number,
   options: NormalizeOptions = {},
 ): StreamItem | undefined {
-  let text = rawLine.endsWith('\r') ? rawLine.slice(0, -1) : rawLine;
+  let text = rawLine.charCodeAt(rawLine.length - 1) === 13 ? rawLine.slice(0, -1) : rawLine;
   if (line === 1 && text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-  if (text.trim() === '') return undefined;
+  // A line that opens an object is not blank: skip the trim for the common case.
+  if (text.charCodeAt(0) !== 123 && text.trim() === '') return undefined;
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
