@@ -42,18 +42,53 @@ function compileRules(mapping: Mapping): readonly CompiledRule[] {
 
 function clauseValue(clause: CompiledClause, context: MatchContext): string | undefined {
   if (clause.key === undefined) return manifestText(context.manifest, clause.manifestField!);
-  const value = context[clause.key];
+  const value = contextValue(context, clause.key);
   return typeof value === 'string' ? value : undefined;
+}
+
+// Named reads, not context[key]: each normalizer builds its context with other fields, and a
+// keyed read across those shapes was the slowest step of matching a rule.
+function contextValue(context: MatchContext, key: keyof MatchContext): unknown {
+  switch (key) {
+    case 'communicationId':
+      return context.communicationId;
+    case 'campaignId':
+      return context.campaignId;
+    case 'domain':
+      return context.domain;
+    case 'resourceName':
+      return context.resourceName;
+    case 'resourceType':
+      return context.resourceType;
+    case 'tenant':
+      return context.tenant;
+    case 'channel':
+      return context.channel;
+    case 'channelName':
+      return context.channelName;
+    case 'eventType':
+      return context.eventType;
+    case 'source':
+      return context.source;
+    case 'schemaType':
+      return context.schemaType;
+    case 'flowModel':
+      return context.flowModel;
+    case 'manifest':
+      return undefined;
+  }
 }
 
 function manifestText(
   manifest: Readonly<Record<string, unknown>> | undefined,
   field: string,
 ): string | undefined {
-  if (manifest === undefined || !Object.prototype.hasOwnProperty.call(manifest, field)) {
+  if (manifest === undefined) return undefined;
+  const value = manifest[field];
+  // Most names looked up are absent: only a value found is checked to be the manifest's own.
+  if (value === undefined || !Object.prototype.hasOwnProperty.call(manifest, field)) {
     return undefined;
   }
-  const value = manifest[field];
   if (typeof value === 'string') return value === '' ? undefined : value;
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
   return undefined;

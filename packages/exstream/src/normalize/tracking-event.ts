@@ -10,6 +10,11 @@ import { requireRawRecord } from './require-raw-record.js';
 
 const SCHEMA_TYPE_PREFIX = 'Exstream-';
 
+// Output-manifest field names read for every tracking event (constants: no array per call).
+const DELIVERY_PREFERENCE = ['DeliveryPreference'] as const;
+const QUEUE_FILENAME = ['QueueFilename'] as const;
+const CUSTOMER_EMAIL = ['CustomerEmail'] as const;
+
 /**
  * OpenText Notifications feedback codes that arrive as `Exstream-Email-<status>`. `POST` and `OPEN`
  * are documented as posted / opened; `NDLV` as not delivered. Any other code is refused rather
@@ -183,7 +188,7 @@ export function normalizeTrackingRecord(
   const manifest = user ?? {};
   const channelName =
     meaning.kind === 'generated'
-      ? readManifestField(manifest, ['DeliveryPreference'])
+      ? readManifestField(manifest, DELIVERY_PREFERENCE)
       : meaning.channelName;
   const channel = channelName === undefined ? undefined : channelFromName(channelName, mapping);
   const fields = resolveMappedFields(
@@ -205,9 +210,9 @@ export function normalizeTrackingRecord(
   reader.throwIfFailed();
 
   const customerReference = readManifestField(manifest, mapping.fromManifest.customerReference);
-  const queueFilename = readManifestField(manifest, ['QueueFilename']);
+  const queueFilename = readManifestField(manifest, QUEUE_FILENAME);
   const jobId = queueFilename === undefined ? undefined : jobIdFromQueueFilename(queueFilename);
-  const recipient = customerEmailId ?? readManifestField(manifest, ['CustomerEmail']);
+  const recipient = customerEmailId ?? readManifestField(manifest, CUSTOMER_EMAIL);
 
   // Assigned field by field with named stores (absent ones left out, so `data` stays plain JSON)
   // rather than spread from a shared literal and compacted: this runs for nearly every event.
