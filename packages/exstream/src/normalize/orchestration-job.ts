@@ -5,7 +5,7 @@ import { isPriority, resolveMappedFields } from '../mapping/resolve-fields.js';
 import type { MappedFields } from '../mapping/model.js';
 import { FieldReader, clip } from '../raw/field-reader.js';
 import { contentHashId } from '../raw/stable-id.js';
-import { buildEvent, compact } from './build-event.js';
+import { buildEvent } from './build-event.js';
 import type { NormalizeOptions } from './options.js';
 import { requireRawRecord } from './require-raw-record.js';
 
@@ -43,9 +43,18 @@ const JOB_STATUSES: Readonly<Record<string, JobStatusMeaning>> = {
 
 /** The meaning of an Orchestration job status, or `undefined` for a status exroute does not know. */
 export function classifyJobStatus(status: string): JobStatusMeaning | undefined {
+  // A stream repeats a handful of statuses: remember the first few hundred answers.
+  if (knownStatuses.has(status)) return knownStatuses.get(status);
   const key = status.toLowerCase().replace(/[\s_-]/g, '');
-  return Object.prototype.hasOwnProperty.call(JOB_STATUSES, key) ? JOB_STATUSES[key] : undefined;
+  const meaning = Object.prototype.hasOwnProperty.call(JOB_STATUSES, key)
+    ? JOB_STATUSES[key]
+    : undefined;
+  if (knownStatuses.size < CACHED_STATUSES) knownStatuses.set(status, meaning);
+  return meaning;
 }
+
+const CACHED_STATUSES = 256;
+const knownStatuses = new Map<string, JobStatusMeaning | undefined>();
 
 /**
  * Normalizes an Orchestration job record (job id, channel, start, finish, status, triggered by,
@@ -170,23 +179,24 @@ export function normalizeOrchestrationRecord(
       : meaning.kind === 'finished'
         ? meaning.completionStatus
         : undefined;
-  const data = compact({
+  // Named stores, absent values left out (data stays plain JSON), instead of a literal compacted.
+  const data: Record<string, unknown> = {
     batchId: jobId,
     documentType: fields.documentType ?? null,
     volumeProcessed: processed ?? null,
     volumeFailed: failed ?? null,
     channel: inputChannel ?? null,
-    completionStatus,
-    stage: meaning.kind === 'stage' ? meaning.stage : undefined,
-    status,
-    outputQueue,
-    triggeredBy,
-    flowModel,
-    communicationId,
-    domain,
-    start,
-    finish,
-  });
+  };
+  if (completionStatus !== undefined) data.completionStatus = completionStatus;
+  if (meaning.kind === 'stage') data.stage = meaning.stage;
+  data.status = status;
+  if (outputQueue !== undefined) data.outputQueue = outputQueue;
+  if (triggeredBy !== undefined) data.triggeredBy = triggeredBy;
+  if (flowModel !== undefined) data.flowModel = flowModel;
+  if (communicationId !== undefined) data.communicationId = communicationId;
+  if (domain !== undefined) data.domain = domain;
+  if (start !== undefined) data.start = start;
+  if (finish !== undefined) data.finish = finish;
   return buildEvent({
     id: eventId ?? contentHashId(raw),
     source,
