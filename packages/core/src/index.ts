@@ -63,6 +63,12 @@ export { validateEvent } from './validate/validate-event.js';
 export { isRfc3339DateTime } from './schema/load-schema.js';
 export { computeRuleSetVersion } from './validate/rule-set-version.js';
 export { canonicalJson } from './validate/canonical-json.js';
+export { scanStructure, findStructureProblems } from './validate/structure-walk.js';
+export type {
+  StructureVerdict,
+  StructureBounds,
+  StructureFinding,
+} from './validate/structure-walk.js';
 export { didYouMean } from './validate/did-you-mean.js';
 export { LOADER_DIAGNOSTIC_CODES } from './validate/diagnostic-codes.js';
 export type { DiagnosticCodeInfo, LoaderDiagnosticCode } from './validate/diagnostic-codes.js';

@@ -235,6 +235,19 @@ describe('normalize reports what is wrong, with codes and JSON pointers', () => 
     expect(problems(() => normalize(tracking({ user: { deep } })))[0]!.code).toBe('EXR_TOO_DEEP');
   });
 
+  it('reports every prototype key in document order, and stops at the first too-deep object', () => {
+    let deep: unknown = 'leaf';
+    for (let i = 0; i < 60; i++) deep = { next: deep };
+    const raw = JSON.parse(
+      `{"expctr":{"constructor":1},"user":{"deep":${JSON.stringify(deep)},"prototype":2},"__proto__":3}`,
+    ) as unknown;
+    const found = problems(() => normalize(raw)).map((d) => [d.code, d.pointer]);
+    expect(found).toEqual([
+      ['EXR_FORBIDDEN_KEY', '/expctr/constructor'],
+      ['EXR_TOO_DEEP', `/user/deep${'/next'.repeat(46)}`],
+    ]);
+  });
+
   it('per-shape functions refuse other shapes instead of guessing', () => {
     expect(problems(() => normalizeTrackingEvent(asset()))[0]!.code).toBe('EXR_MISSING_FIELD');
     expect(problems(() => normalizeDesignAssetChange(job()))[0]!.code).toBe('EXR_MISSING_FIELD');

@@ -4,7 +4,7 @@ import type { RuleSet } from '../model/rule-set.js';
 import { ruleFileValidator } from '../schema/ruleset-schema.js';
 import { checkDefinitions } from '../validate/check-definitions.js';
 import { collectFile, emptyDefinitions } from '../validate/collect-definitions.js';
-import { findForbiddenKeys } from '../validate/forbidden-keys.js';
+import { findStructureProblems } from '../validate/structure-walk.js';
 import { fromPointer, toPointer } from '../validate/json-pointer.js';
 import { LocatedReporter } from '../validate/located-reporter.js';
 import { computeRuleSetVersion } from '../validate/rule-set-version.js';
@@ -144,7 +144,10 @@ function checkFileStructure(parsed: ParsedRuleFile, reporter: LocatedReporter): 
     return false;
   }
   const forbidden = new Set<string>();
-  for (const segments of findForbiddenKeys(value, MAX_YAML_DEPTH + 1)) {
+  for (const finding of findStructureProblems(value, MAX_YAML_DEPTH + 1)) {
+    // Depth is bounded by the YAML parser already; only prototype keys are reported here.
+    if (finding.problem !== 'forbidden-key') continue;
+    const segments = finding.path;
     forbidden.add(toPointer(segments));
     reporter.error(
       'EXR_FORBIDDEN_KEY',

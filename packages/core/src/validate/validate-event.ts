@@ -2,8 +2,7 @@ import type { ErrorObject } from 'ajv';
 import type { Diagnostic } from '../model/diagnostic.js';
 import { MAX_EVENT_DEPTH, MAX_EVENT_VALUES } from '../load/limits.js';
 import { eventValidator } from '../schema/event-schema.js';
-import { isForbiddenKey } from '../paths/simple-path.js';
-import { findForbiddenKeys } from './forbidden-keys.js';
+import { findStructureProblems, scanStructure } from './structure-walk.js';
 import { fromPointer, toPointer } from './json-pointer.js';
 
 /**
@@ -12,51 +11,23 @@ import { fromPointer, toPointer } from './json-pointer.js';
  * keys at any depth. Returns diagnostics with JSON Pointers; empty means valid. Never throws.
  */
 export function validateEvent(event: unknown): Diagnostic[] {
-  const scan = scanEvent(event);
+  // The event's root object is level 1 here, its fields' values level 2 and so on.
+  const scan = scanStructure(event, { maxDepth: MAX_EVENT_DEPTH, maxValues: MAX_EVENT_VALUES });
   if (scan !== 'clean') {
     if (scan === 'too-large') return [tooLarge()];
     if (scan === 'too-deep') return [tooDeep()];
-    return findForbiddenKeys(event, MAX_EVENT_DEPTH + 1).map((segments) => ({
-      code: 'EXR_EVENT_FORBIDDEN_KEY',
-      severity: 'error',
-      message: `the key '${String(segments[segments.length - 1])}' is not allowed in events; rename it in the producer or normalizer`,
-      pointer: toPointer(segments),
-    }));
+    return findStructureProblems(event, MAX_EVENT_DEPTH + 1)
+      .filter((finding) => finding.problem === 'forbidden-key')
+      .map(({ path }) => ({
+        code: 'EXR_EVENT_FORBIDDEN_KEY',
+        severity: 'error',
+        message: `the key '${String(path[path.length - 1])}' is not allowed in events; rename it in the producer or normalizer`,
+        pointer: toPointer(path),
+      }));
   }
   const validate = eventValidator();
   if (validate(event)) return [];
   return (validate.errors ?? []).map(describeEventError);
-}
-
-type ScanResult = 'clean' | 'too-large' | 'too-deep' | 'forbidden-key';
-
-/**
- * One allocation-free pass over the event bounding its size and depth and spotting forbidden
- * keys: this runs on every routed event, so pointers are only computed once it finds a problem.
- * Recursion is safe because depth is bounded before descending (a cycle hits the bound too).
- */
-function scanEvent(event: unknown): ScanResult {
-  let count = 0;
-  const visit = (value: unknown, depth: number): ScanResult => {
-    if (++count > MAX_EVENT_VALUES) return 'too-large';
-    if (value === null || typeof value !== 'object') return 'clean';
-    if (depth > MAX_EVENT_DEPTH) return 'too-deep';
-    if (Array.isArray(value)) {
-      for (let i = 0; i < value.length; i++) {
-        const result = visit(value[i], depth + 1);
-        if (result !== 'clean') return result;
-      }
-      return 'clean';
-    }
-    for (const key in value) {
-      if (!Object.prototype.hasOwnProperty.call(value, key)) continue;
-      if (isForbiddenKey(key)) return 'forbidden-key';
-      const result = visit((value as Record<string, unknown>)[key], depth + 1);
-      if (result !== 'clean') return result;
-    }
-    return 'clean';
-  };
-  return visit(event, 1);
 }
 
 function tooLarge(): Diagnostic {

@@ -23,8 +23,7 @@ export interface LineError {
 
 /** One non-blank line's outcome; `line` is the 1-based physical line number in the input. */
 export type StreamItem =
-  | { line: number; event: NormalizedEvent; error?: undefined }
-  | { line: number; event?: undefined; error: LineError };
+  { line: number; event: NormalizedEvent } | { line: number; error: LineError };
 
 /**
  * Totals of one run. Blank (whitespace-only) lines are skipped and counted in `blankLines`;
@@ -70,7 +69,7 @@ export async function* normalizeStream(
       return undefined;
     }
     summary.linesRead++;
-    if (item.event !== undefined) summary.events++;
+    if ('event' in item) summary.events++;
     else summary.errors++;
     return item;
   };
