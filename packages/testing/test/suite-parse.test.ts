@@ -92,6 +92,13 @@ describe('parseSuite', () => {
     expect(parseSuite(text).diagnostics.map((d) => d.code)).toEqual(['EXR_SUITE_TOO_DEEP']);
   });
 
+  it('refuses an integer a JavaScript number would round, at its position', () => {
+    const text = VALID.replace('data: {}', 'data: { account: 12345678901234567890 }');
+    expect(codesAt(text)).toEqual([['EXR_SUITE_INTEGER_TOO_LARGE', 6, 63]]);
+    const quoted = VALID.replace('data: {}', 'data: { account: "12345678901234567890" }');
+    expect(codesAt(quoted)).toEqual([]);
+  });
+
   it('keeps a __proto__ key as data and reports it as an unknown field', () => {
     const text = VALID.replace('suite: review', 'suite: review\n__proto__: { polluted: true }');
     expect(codesAt(text)).toEqual([['EXR_SUITE_UNKNOWN_FIELD', 2, 1]]);

@@ -1,4 +1,4 @@
-import { isAlias, isCollection, isMap, isPair, LineCounter, parseDocument } from 'yaml';
+import { isAlias, isCollection, isMap, isPair, isScalar, LineCounter, parseDocument } from 'yaml';
 import type { Document, YAMLError } from 'yaml';
 import type { Report } from '../validate/report.js';
 import { MAX_ALIAS_COUNT, MAX_FILE_BYTES, MAX_YAML_DEPTH } from './limits.js';
@@ -204,6 +204,16 @@ function checkTree(doc: Document, positions: SourcePositions, report: Report): b
       }
       continue;
     }
+    if (isScalar(node)) {
+      if (isImpreciseInteger(node.value, node.source)) {
+        return fail(
+          'EXR_YAML_INTEGER_TOO_LARGE',
+          `the integer ${String(node.source)} is beyond ±${Number.MAX_SAFE_INTEGER} and would be read as ${String(node.value)}; quote it to compare it as text, or use a smaller number`,
+          node,
+        );
+      }
+      continue;
+    }
     if (!isCollection(node)) continue;
     if (depth > MAX_YAML_DEPTH) {
       return fail(
@@ -224,6 +234,23 @@ function checkTree(doc: Document, positions: SourcePositions, report: Report): b
     }
   }
   return true;
+}
+
+// Integer literals as the YAML 1.2 core schema writes them: decimal, 0x hexadecimal, 0o octal.
+const INTEGER_LITERAL = /^[-+]?(?:[0-9]+|0x[0-9a-fA-F]+|0o[0-7]+)$/;
+
+/**
+ * True for a YAML scalar (its parsed `value` and its `source` text) that is an integer literal a
+ * JavaScript number cannot hold exactly: the parser would round it without a word, and a rule or
+ * a test comparing with it would compare with another number.
+ */
+export function isImpreciseInteger(value: unknown, source: unknown): boolean {
+  return (
+    typeof value === 'number' &&
+    !Number.isSafeInteger(value) &&
+    typeof source === 'string' &&
+    INTEGER_LITERAL.test(source)
+  );
 }
 
 /** Whether plain data nests deeper than `limit` (iterative, so a cycle cannot overflow the stack). */

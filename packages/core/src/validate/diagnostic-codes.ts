@@ -75,6 +75,12 @@ export const LOADER_DIAGNOSTIC_CODES = {
       'The YAML parser warned (e.g. an unsupported `%YAML` directive); warnings are fatal in rule files.',
     fix: 'Remove the construct the warning names.',
   },
+  EXR_YAML_INTEGER_TOO_LARGE: {
+    severity: 'error',
+    meaning:
+      'An integer beyond ±9007199254740991 (2^53 − 1), which JavaScript numbers cannot hold exactly: it would be rounded without a word, so a rule would compare with another number.',
+    fix: 'Quote it to compare it as text (account or reference numbers), or use a smaller number.',
+  },
   EXR_YAML_TOO_DEEP: {
     severity: 'error',
     meaning: 'The YAML nests deeper than 64 levels.',

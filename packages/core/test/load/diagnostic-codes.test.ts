@@ -46,6 +46,12 @@ const cases: CodeCase[] = [
     column: 7,
   },
   {
+    code: 'EXR_YAML_INTEGER_TOO_LARGE',
+    sources: rule('    when: { data.accountNumber: 12345678901234567890 }\n' + NOTIFY),
+    line: 9,
+    column: 33,
+  },
+  {
     code: 'EXR_YAML_TOO_DEEP',
     sources: `apiVersion: exroute/v1\nx: ${'['.repeat(70)}${']'.repeat(70)}\n`,
     line: 2,

@@ -39,6 +39,25 @@ describe('YAML hardening', () => {
     expect(codes).toContain('EXR_SCHEMA_UNKNOWN_KEY');
   });
 
+  it('refuses integers a JavaScript number would round, and keeps every other number', () => {
+    const ruleWith = (when: string) =>
+      `apiVersion: exroute/v1\n${DIRECTORY}rules:\n  - id: big\n    when: { ${when} }\n    notify: [{ to: [norway], template: t }]\n`;
+    const over = (value: string) => `data.amount: { greaterThan: ${value} }`;
+    for (const value of [
+      '9007199254740992',
+      '-9007199254740993',
+      '0x20000000000001',
+      '0o400000000000000001',
+    ]) {
+      expect(codesOf(ruleWith(over(value)))).toEqual(['EXR_YAML_INTEGER_TOO_LARGE']);
+    }
+    for (const value of ['9007199254740991', '-9007199254740991', '1e20', '12.5']) {
+      expect(codesOf(ruleWith(over(value)))).toEqual([]);
+    }
+    // Quoted, a long account number is text and compares exactly.
+    expect(codesOf(ruleWith('data.accountNumber: "12345678901234567890"'))).toEqual([]);
+  });
+
   it('stops a billion-laughs document with a diagnostic', () => {
     const levels = ['a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]'];
     for (let i = 1; i < 9; i++) {

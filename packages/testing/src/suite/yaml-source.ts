@@ -3,8 +3,9 @@
  * its line counter so any JSON Pointer into the data can be turned into file:line:column later
  * (when an ajv error, a router diagnostic or an expectation needs a position).
  */
-import { LineCounter, isMap, isPair, isScalar, isSeq, parseDocument } from 'yaml';
+import { LineCounter, isMap, isPair, isScalar, isSeq, parseDocument, visit } from 'yaml';
 import type { Document, Node } from 'yaml';
+import { isImpreciseInteger } from '@exroute/core';
 import type { Diagnostic } from '@exroute/core';
 
 /** Files larger than this are refused before parsing: suites are hand-written, never huge. */
@@ -98,6 +99,30 @@ export class YamlSource {
             severity: 'error',
             message: `nesting is deeper than ${MAX_NESTING_DEPTH} levels; flatten the data`,
             ...source.locate(tooDeep),
+          },
+        ],
+      };
+    }
+    // After the depth check: visit recurses as deep as the document nests.
+    let imprecise: Node | undefined;
+    visit(document, {
+      Scalar(_key, node) {
+        if (!isImpreciseInteger(node.value, node.source)) return undefined;
+        imprecise = node;
+        return visit.BREAK;
+      },
+    });
+    if (imprecise !== undefined) {
+      const position = lineCounter.linePos(imprecise.range?.[0] ?? 0);
+      return {
+        diagnostics: [
+          {
+            code: `${codePrefix}_INTEGER_TOO_LARGE`,
+            severity: 'error',
+            message: `the integer ${String((imprecise as { source?: unknown }).source)} is beyond ±${Number.MAX_SAFE_INTEGER} and would be read rounded; quote it, or use a smaller number`,
+            file,
+            line: position.line,
+            column: position.col,
           },
         ],
       };
