@@ -9,6 +9,8 @@ export type DeliveryErrorCode =
   | 'EXR_DELIVERY_REQUEST_INVALID'
   /** The outbox or dead-letter file could not be written or read. */
   | 'EXR_DELIVERY_STORE_FAILED'
+  /** Another live process holds the outbox's lock file. */
+  | 'EXR_DELIVERY_OUTBOX_LOCKED'
   /** `send` was called after `close`. */
   | 'EXR_DELIVERY_CLOSED';
 

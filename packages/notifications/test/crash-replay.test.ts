@@ -40,6 +40,7 @@ interface CrashChild {
   exit(): ChildExit | undefined;
   /** SIGKILL, then resolves once the process is gone. */
   kill(): Promise<ChildExit>;
+  readonly pid: number | undefined;
 }
 
 function spawnCrashChild(configPath: string): CrashChild {
@@ -68,6 +69,7 @@ function spawnCrashChild(configPath: string): CrashChild {
     }
   });
   return {
+    pid: child.pid,
     messages,
     stdoutNoise,
     stderr: () => stderr,
@@ -233,7 +235,9 @@ describe('outbox replay after a real process crash (SIGKILL)', () => {
         expect(lines.filter((l) => l.op === 'completed')).toEqual([]);
 
         const restarted = await openFileOutbox(outboxPath);
-        expect(restarted.warnings).toEqual([]);
+        // The killed child's lock file is still there; its process is gone, so it is taken over.
+        expect(restarted.warnings.map((w) => w.code)).toEqual(['EXR_DELIVERY_OUTBOX_LOCK_STALE']);
+        expect(restarted.warnings[0]!.message).toContain(`process ${child.pid},`);
         expect(restarted.recovered().map((r) => r.key)).toEqual(childKeys);
         const client = clientFor(emulator, { outbox: restarted });
         const results = await client.replayOutbox();

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { appendFile } from 'node:fs/promises';
+import { spawnSync } from 'node:child_process';
+import { appendFile, readdir, readFile, writeFile } from 'node:fs/promises';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { DeliveryError, openFileOutbox } from '@exroute/notifications';
 import type { Outbox } from '@exroute/notifications';
@@ -171,6 +173,64 @@ describe('file outbox', () => {
       expect(failure).toBeInstanceOf(DeliveryError);
       expect((failure as DeliveryError).code).toBe('EXR_DELIVERY_STORE_FAILED');
       expect((failure as DeliveryError).diagnostics[0]!.code).toBe('EXR_DELIVERY_STORE_FAILED');
+    });
+  });
+});
+
+describe('outbox lock', () => {
+  it('refuses a second opener while the first holds the outbox, and frees it on close', async () => {
+    await withTempDir(async (dir) => {
+      const path = join(dir, 'outbox.jsonl');
+      const first = await openFileOutbox(path);
+      const lock = JSON.parse(await readFile(`${path}.lock`, 'utf8')) as Record<string, unknown>;
+      expect(lock).toMatchObject({ pid: process.pid, host: hostname() });
+      const refused = await openFileOutbox(path).catch((error: unknown) => error);
+      expect(refused).toBeInstanceOf(DeliveryError);
+      expect((refused as DeliveryError).code).toBe('EXR_DELIVERY_OUTBOX_LOCKED');
+      expect((refused as DeliveryError).message).toContain(`process ${process.pid} on`);
+      await first.close();
+      expect(await readdir(dir)).toEqual(['outbox.jsonl']);
+      const second = await openFileOutbox(path);
+      expect(second.warnings).toEqual([]);
+      await second.close();
+    });
+  });
+
+  it('takes over the lock of a process that no longer runs, with a warning', async () => {
+    await withTempDir(async (dir) => {
+      const path = join(dir, 'outbox.jsonl');
+      // A real process id that is certainly gone: a child that has already exited.
+      const gone = spawnSync(process.execPath, ['-e', '0']).pid;
+      const lock = { pid: gone, host: hostname(), at: '2026-11-28T00:00:00.000Z' };
+      await writeFile(`${path}.lock`, JSON.stringify(lock));
+      const outbox = await openFileOutbox(path);
+      expect(outbox.warnings.map((w) => [w.code, w.severity])).toEqual([
+        ['EXR_DELIVERY_OUTBOX_LOCK_STALE', 'warning'],
+      ]);
+      await outbox.close();
+    });
+  });
+
+  it('treats a lock from another host, or one it cannot read, as held', async () => {
+    await withTempDir(async (dir) => {
+      const path = join(dir, 'outbox.jsonl');
+      for (const text of [
+        JSON.stringify({ pid: 1, host: `not-${hostname()}`, at: '2026-11-28T00:00:00.000Z' }),
+        '{"pid":',
+      ]) {
+        await writeFile(`${path}.lock`, text);
+        await expect(openFileOutbox(path)).rejects.toMatchObject({
+          code: 'EXR_DELIVERY_OUTBOX_LOCKED',
+        });
+      }
+    });
+  });
+
+  it('reports a directory it cannot write as a store failure', async () => {
+    await withTempDir(async (dir) => {
+      await expect(openFileOutbox(join(dir, 'missing', 'outbox.jsonl'))).rejects.toMatchObject({
+        code: 'EXR_DELIVERY_STORE_FAILED',
+      });
     });
   });
 });

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import type { Diagnostic } from '@exroute/core';
 import type { NotificationRequest } from '../mapping/to-notification-requests.js';
 import { JsonLinesFile, storeError } from './json-lines-file.js';
+import { acquireOutboxLock } from './outbox-lock.js';
 
 /** How a request left the outbox. */
 export interface OutboxCompletion {
@@ -55,24 +56,34 @@ export interface FileOutbox extends Outbox {
 /**
  * Opens the outbox file at `path` (created when missing), reads what an earlier run left
  * unfinished, and compacts the file so it holds only those entries. Growth is bounded: the file
- * is compacted again every `compactEvery` completions. One process per file.
+ * is compacted again every `compactEvery` completions. One process per file, enforced by a
+ * `<path>.lock` file that `close` removes (EXR_DELIVERY_OUTBOX_LOCKED while another live process
+ * holds it; a lock left by a crashed process is taken over, with a warning in `warnings`).
  */
 export async function openFileOutbox(
   path: string,
   options: FileOutboxOptions = {},
 ): Promise<FileOutbox> {
   const compactEvery = options.compactEvery ?? 1000;
+  const lock = await acquireOutboxLock(path);
   let text = '';
+  let file: JsonLinesFile;
   try {
-    text = await readFile(path, 'utf8');
-  } catch (error) {
-    if (!(error instanceof Error && 'code' in error && error.code === 'ENOENT')) {
-      throw storeError(path, 'read', error);
+    try {
+      text = await readFile(path, 'utf8');
+    } catch (error) {
+      if (!(error instanceof Error && 'code' in error && error.code === 'ENOENT')) {
+        throw storeError(path, 'read', error);
+      }
     }
+    file = await JsonLinesFile.open(path);
+  } catch (error) {
+    await lock.release();
+    throw error;
   }
   const { pending, warnings, needsCompaction } = replayLines(path, text);
+  if (lock.warning !== undefined) warnings.unshift(lock.warning);
   const recoveredKeys = new Set(pending.keys());
-  const file = await JsonLinesFile.open(path);
   let completedSinceCompaction = 0;
 
   const compact = (): Promise<void> => {
@@ -88,7 +99,15 @@ export async function openFileOutbox(
       })),
     );
   };
-  if (needsCompaction) await compact();
+  if (needsCompaction) {
+    try {
+      await compact();
+    } catch (error) {
+      await file.close().catch(() => undefined);
+      await lock.release();
+      throw error;
+    }
+  }
 
   return {
     path,
@@ -136,7 +155,13 @@ export async function openFileOutbox(
       });
     },
     flush: () => file.sync(),
-    close: () => file.close(),
+    async close() {
+      try {
+        await file.close();
+      } finally {
+        await lock.release();
+      }
+    },
   };
 }
 
