@@ -70,9 +70,39 @@ const COMMUNICATIONS: readonly (readonly [string, number])[] = [
   ['COMM-POLICY-CHANGE', 6],
   ['COMM-OVERDUE', 8],
   ['COMM-CANCEL', 3],
+  ['COMM-LAPSE', 3],
+  ['COMM-INTERRUPT', 2],
   ['COMM-REG', 3],
   ['COMM-LEGAL', 2],
 ];
+
+// Flow 4's letters: a sample of 100 events or more generates each of them at least once.
+const HIGH_PRIORITY_LETTERS = ['COMM-CANCEL', 'COMM-OVERDUE', 'COMM-LAPSE', 'COMM-INTERRUPT'];
+
+// How finished batches end, in turn: 14 completed, 3 with errors, 2 failed, 1 canceled in every
+// 20, a failure second, so that even a 200-event sample (six finished batches) shows one.
+const BATCH_OUTCOMES = [
+  'Completed',
+  'Failed',
+  'Completed',
+  'CompletedWithErrors',
+  'Completed',
+  'Completed',
+  'Canceled',
+  'Completed',
+  'Completed',
+  'CompletedWithErrors',
+  'Completed',
+  'Completed',
+  'Failed',
+  'Completed',
+  'Completed',
+  'CompletedWithErrors',
+  'Completed',
+  'Completed',
+  'Completed',
+  'Completed',
+] as const;
 
 const DELIVERY_CHANNELS = [
   ['Email-Submit', 'email'],
@@ -189,13 +219,14 @@ const SERVICE_ALERTS = [
  * Realistic raw Exstream payloads for demos and benchmarks — tracking events, design-asset
  * changes, orchestration job records and CloudEvents — in `SAMPLE_MIX` proportions, shuffled,
  * with timestamps a few seconds apart. Deterministic: the same options give the same events.
- * With `count` ≥ 100 every flow appears at least once.
+ * With `count` ≥ 100 every flow appears at least once, a finished batch fails, and each of the
+ * four high-priority letters (cancellation, overdue, lapse, service interruption) is generated.
  */
 export function generateSampleEvents(options: SampleOptions): Record<string, unknown>[] {
   const random = new SeededRandom(options.seed);
   const flows = planFlows(options.count, random);
   let clock = Date.parse(options.start ?? '2026-03-02T07:00:00Z');
-  const context = new SampleContext(random);
+  const context = new SampleContext(random, options.count >= 100);
   return flows.map((flow) => {
     clock += random.int(200, 9000);
     return context.build(flow, new Date(clock));
@@ -216,9 +247,16 @@ function planFlows(count: number, random: SeededRandom): SampleFlow[] {
 
 class SampleContext {
   private sequence = 0;
+  private finishedBatches = 0;
   private readonly recentJobs: string[] = [];
 
-  constructor(private readonly random: SeededRandom) {}
+  private generated = 0;
+
+  /** `showcase`: the first generated letters are the four high-priority kinds, one each. */
+  constructor(
+    private readonly random: SeededRandom,
+    private readonly showcase: boolean,
+  ) {}
 
   build(flow: SampleFlow, at: Date): Record<string, unknown> {
     this.sequence++;
@@ -231,18 +269,8 @@ class SampleContext {
         return this.tracking(this.random.pick(FAILURES), at);
       case 'job-stage':
         return this.job(this.random.pick(JOB_STAGES), at);
-      case 'batch-finished': {
-        const roll = this.random.next();
-        const status =
-          roll < 0.7
-            ? 'Completed'
-            : roll < 0.85
-              ? 'CompletedWithErrors'
-              : roll < 0.95
-                ? 'Failed'
-                : 'Canceled';
-        return this.job(status, at);
-      }
+      case 'batch-finished':
+        return this.job(BATCH_OUTCOMES[this.finishedBatches++ % BATCH_OUTCOMES.length]!, at);
       case 'review-requested':
         return this.asset('REVIEW', at);
       case 'content-updated':
@@ -258,7 +286,11 @@ class SampleContext {
     return this.random.next() < 0.02 ? SAMPLE_TENANTS.sandbox : SAMPLE_TENANTS.production;
   }
 
-  private communication(): { id: string; prefix: string } {
+  private communication(generated: boolean): { id: string; prefix: string } {
+    if (generated && this.showcase && this.generated < HIGH_PRIORITY_LETTERS.length) {
+      const prefix = HIGH_PRIORITY_LETTERS[this.generated++]!;
+      return { id: `${prefix}-${String(this.random.int(1, 40)).padStart(4, '0')}`, prefix };
+    }
     const total = COMMUNICATIONS.reduce((sum, [, weight]) => sum + weight, 0);
     let roll = this.random.next() * total;
     let prefix = COMMUNICATIONS[0]![0];
@@ -284,7 +316,7 @@ class SampleContext {
   private tracking(schemaSuffix: string, at: Date): Record<string, unknown> {
     const random = this.random;
     const domain = random.pick(DOMAINS);
-    const communication = this.communication();
+    const communication = this.communication(schemaSuffix === 'Generated');
     const campaignId = `CAMP-${domain.split('-')[0]!.toUpperCase()}-2026-Q1`;
     const first = random.pick(FIRST_NAMES);
     const last = random.pick(LAST_NAMES);
