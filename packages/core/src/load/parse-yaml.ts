@@ -52,7 +52,7 @@ export function parseYamlSource(source: RuleSource, report: Report): ParsedRuleF
     report(parserFailure(error, file));
     return undefined;
   }
-  const positions = new SourcePositions(file, doc, lineCounter);
+  const positions = new SourcePositions(file, doc, lineCounter, source.text);
   let failed = reportYamlProblems(doc, positions, report);
   if (!failed) failed = !checkTree(doc, positions, report);
   if (failed) return undefined;

@@ -19,11 +19,13 @@ export class SourcePositions {
   readonly file: string;
   readonly #doc: Document | undefined;
   readonly #lineCounter: LineCounter | undefined;
+  readonly #text: string | undefined;
 
-  constructor(file: string, doc?: Document, lineCounter?: LineCounter) {
+  constructor(file: string, doc?: Document, lineCounter?: LineCounter, text?: string) {
     this.file = file;
     this.#doc = doc;
     this.#lineCounter = lineCounter;
+    this.#text = text;
   }
 
   /** Position of a byte offset in the source. */
@@ -40,6 +42,44 @@ export class SourcePositions {
   locate(segments: readonly PointerSegment[], at: 'value' | 'key' = 'value'): LineColumn {
     const offset = this.#findOffset(segments, at);
     return offset === undefined ? FILE_START : this.atOffset(offset);
+  }
+
+  /**
+   * Position of `needle` inside the source of the scalar at `segments` (e.g. one placeholder in
+   * a template text), so a problem in a long string points at itself; the scalar's own position
+   * when the needle is not written literally there (escapes, folding).
+   */
+  locateWithin(segments: readonly PointerSegment[], needle: string): LineColumn {
+    const start = this.#findOffset(segments, 'value');
+    if (start === undefined) return FILE_START;
+    const node = this.#findNode(segments);
+    const end = (node as Partial<Node> | undefined)?.range?.[1];
+    if (this.#text === undefined || !isScalar(node) || end === undefined) {
+      return this.atOffset(start);
+    }
+    const found = this.#text.slice(start, end).indexOf(needle);
+    return this.atOffset(found < 0 ? start : start + found);
+  }
+
+  #findNode(segments: readonly PointerSegment[]): unknown {
+    const doc = this.#doc;
+    if (doc === undefined) return undefined;
+    let node: unknown = doc.contents;
+    for (const raw of segments) {
+      const segment = String(raw);
+      if (isAlias(node)) node = node.resolve(doc);
+      if (isMap(node)) {
+        const pair = node.items.find(
+          (p) => isPair(p) && isScalar(p.key) && String(p.key.value) === segment,
+        );
+        node = pair?.value;
+      } else if (isSeq(node)) {
+        node = node.items[Number(segment)];
+      } else {
+        return undefined;
+      }
+    }
+    return node;
   }
 
   #findOffset(segments: readonly PointerSegment[], at: 'value' | 'key'): number | undefined {

@@ -26,13 +26,14 @@ export function checkPlaceholders(text: string, place: Place, reporter: LocatedR
         'EXR_TEMPLATE_PLACEHOLDER',
         `placeholder '{{${match[1] ?? ''}}}' is not a field path; use e.g. {{ documentType }} or {{ data.resource.name }} (no expressions, filters or helpers)`,
         place,
+        { within: match[0] },
       );
     } else if (!KNOWN_FACTS.has(field.fact)) {
       reporter.error(
         'EXR_UNKNOWN_FACT',
         `placeholder '{{${match[1] ?? ''}}}' names unknown field '${field.fact}'; payload fields live under data, e.g. {{ data.${inner} }}`,
         place,
-        { hint: didYouMean(field.fact, KNOWN_FACTS) },
+        { within: match[0], hint: didYouMean(field.fact, KNOWN_FACTS) },
       );
     }
   }

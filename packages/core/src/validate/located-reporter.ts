@@ -11,9 +11,13 @@ export interface Place {
   segments: readonly PointerSegment[];
 }
 
-/** Extra details of one diagnostic: point at the key rather than the value, add a hint. */
+/**
+ * Extra details of one diagnostic: point at the key rather than the value, or at `within`
+ * (literal text inside the value, such as one placeholder of a template); add a hint.
+ */
 export interface ReportOptions {
   at?: 'value' | 'key';
+  within?: string;
   hint?: string | undefined;
 }
 
@@ -33,6 +37,17 @@ export class LocatedReporter {
   /** The source location of a place (its key when `at` is `key`). */
   locate(place: Place, at: 'value' | 'key' = 'value'): SourceLocation {
     const where = this.#positions.get(place.file)?.locate(place.segments, at) ?? FILE_START;
+    return {
+      file: place.file,
+      line: where.line,
+      column: where.column,
+      pointer: toPointer(place.segments),
+    };
+  }
+
+  #locateWithin(place: Place, needle: string): SourceLocation {
+    const where =
+      this.#positions.get(place.file)?.locateWithin(place.segments, needle) ?? FILE_START;
     return {
       file: place.file,
       line: where.line,
@@ -69,7 +84,10 @@ export class LocatedReporter {
     place: Place,
     options: ReportOptions,
   ): void {
-    const location = this.locate(place, options.at ?? 'value');
+    const location =
+      options.within !== undefined
+        ? this.#locateWithin(place, options.within)
+        : this.locate(place, options.at ?? 'value');
     this.#report({
       code,
       severity,

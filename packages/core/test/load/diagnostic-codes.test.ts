@@ -224,7 +224,7 @@ const cases: CodeCase[] = [
     sources:
       'apiVersion: exroute/v1\ntemplates:\n  t: { id: T, channels: [email], subject: "{{ volume }}" }\n',
     line: 3,
-    column: 43,
+    column: 44,
   },
   {
     code: 'EXR_UNKNOWN_OPERATOR',
@@ -356,11 +356,27 @@ const cases: CodeCase[] = [
     column: 13,
   },
   {
+    // In the middle of a long subject, the column is the placeholder's own.
+    code: 'EXR_TEMPLATE_PLACEHOLDER',
+    sources:
+      'apiVersion: exroute/v1\ntemplates:\n  t:\n    id: T\n    channels: [email]\n    subject: Review of {{ documentType }} for {{ data.name() }} now\n',
+    line: 6,
+    column: 47,
+  },
+  {
+    // In a block scalar, on the line the placeholder is written.
+    code: 'EXR_TEMPLATE_PLACEHOLDER',
+    sources:
+      'apiVersion: exroute/v1\ntemplates:\n  t:\n    id: T\n    channels: [email]\n    subject: |\n      First line {{ documentType }}\n      then {{ a + b }} here\n',
+    line: 8,
+    column: 12,
+  },
+  {
     code: 'EXR_TEMPLATE_PLACEHOLDER',
     sources:
       'apiVersion: exroute/v1\ntemplates:\n  t: { id: T, channels: [email], params: { a: "{{ data.x | upper }}" } }\n',
     line: 3,
-    column: 47,
+    column: 48,
   },
   {
     code: 'EXR_NO_ADDRESS_FOR_CHANNEL',
