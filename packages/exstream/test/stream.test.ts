@@ -177,4 +177,62 @@ describe('normalizeStream', () => {
       { numRuns: 400 },
     );
   });
+
+  it('stops reading the source when the consumer stops early', async () => {
+    let chunksPulled = 0;
+    let closed = false;
+    async function* source(): AsyncGenerator<string> {
+      await Promise.resolve();
+      try {
+        for (let i = 0; i < 100; i++) {
+          chunksPulled++;
+          yield `${good(i)}\n${good(i)}\n`;
+        }
+      } finally {
+        closed = true;
+      }
+    }
+    const seen: number[] = [];
+    for await (const item of normalizeStream(source())) {
+      seen.push(item.line);
+      if (seen.length === 3) break;
+    }
+    expect(seen).toEqual([1, 2, 3]);
+    expect(closed).toBe(true);
+    expect(chunksPulled).toBeLessThanOrEqual(2);
+  });
+
+  it('serves calls made before the previous one settled in order, then ends with the summary', async () => {
+    const text = [good(1), '{bad', good(3), good(4)].join('\n');
+    const iterator = normalizeStream(Readable.from([text.slice(0, 50), text.slice(50)]));
+    const results = await Promise.all(Array.from({ length: 6 }, () => iterator.next()));
+    expect(results.map((r) => (r.done === true ? 'done' : outcome(r.value)))).toEqual([
+      [1, 'event'],
+      [2, 'EXR_INVALID_JSON'],
+      [3, 'event'],
+      [4, 'event'],
+      'done',
+      'done',
+    ]);
+    expect(results[4]!.value).toEqual({ linesRead: 4, blankLines: 0, events: 3, errors: 1 });
+    expect(results[5]!.value).toBeUndefined();
+  });
+
+  it('hands out the lines read before a source fails, then the failure, then nothing', async () => {
+    async function* failing(): AsyncGenerator<string> {
+      await Promise.resolve();
+      yield `${good(1)}\n${good(2)}\n`;
+      throw Object.assign(new Error('disk gone'), { code: 'EIO' });
+    }
+    const iterator = normalizeStream(failing());
+    expect((await iterator.next()).value).toMatchObject({ line: 1 });
+    expect((await iterator.next()).value).toMatchObject({ line: 2 });
+    await expect(iterator.next()).rejects.toSatisfy(
+      (error: unknown) =>
+        error instanceof NormalizationError &&
+        error.diagnostics[0]!.code === 'EXR_SOURCE_UNREADABLE' &&
+        error.message.includes('EIO'),
+    );
+    expect(await iterator.next()).toEqual({ done: true, value: undefined });
+  });
 });
