@@ -80,11 +80,7 @@ async function runDemo(eventsFile, mappingFile, dir) {
   const deadLetters = await openFileDeadLetterSink(deadLetterFile);
   const attemptFailures = new Map();
   const client = createNotificationsClient({
-    baseUrl: emulator.url,
-    authUrl: emulator.authUrl,
-    tenant: emulator.tenant,
-    clientId: emulator.clientId,
-    clientSecret: emulator.clientSecret,
+    ...emulator.clientConfig,
     backoff: { baseMs: 20, capMs: 200 },
     outbox,
     deadLetters,

@@ -99,11 +99,7 @@ async function measureClient(
 ): Promise<{ perSecond: number; allDelivered: boolean }> {
   const outbox = outboxPath !== undefined ? await openFileOutbox(outboxPath) : undefined;
   const client = createNotificationsClient({
-    baseUrl: emulator.url,
-    authUrl: emulator.authUrl,
-    tenant: emulator.tenant,
-    clientId: emulator.clientId,
-    clientSecret: emulator.clientSecret,
+    ...emulator.clientConfig,
     maxInFlight: concurrency,
     ...(outbox !== undefined ? { outbox } : {}),
   });

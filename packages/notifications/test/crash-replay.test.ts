@@ -173,11 +173,8 @@ async function writeChildConfig(
     JSON.stringify({
       outboxPath,
       requestsPath,
+      ...emulator.clientConfig,
       baseUrl,
-      authUrl: emulator.authUrl,
-      tenant: emulator.tenant,
-      clientId: emulator.clientId,
-      clientSecret: emulator.clientSecret,
     }),
   );
   return { configPath, outboxPath };

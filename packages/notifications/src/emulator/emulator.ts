@@ -5,6 +5,7 @@ import type { Socket } from 'node:net';
 import { setTimeout as delay } from 'node:timers/promises';
 import { OUTBOUND_PATHS } from '../mapping/wire-types.js';
 import type { SupportedChannel } from '../mapping/wire-types.js';
+import type { NotificationsClientConfig } from '../delivery/client-config.js';
 import { validateSubmission } from './validate-submission.js';
 
 /** Settings of {@link startEmulator}; every field has a demo-friendly default. */
@@ -102,6 +103,14 @@ export interface NotificationsEmulator {
   readonly tenant: string;
   readonly clientId: string;
   readonly clientSecret: string;
+  /**
+   * The connection part of a client configuration for this emulator (`baseUrl`, `authUrl`,
+   * `tenant`, `clientId`, `clientSecret`): `createNotificationsClient({ ...emulator.clientConfig, outbox })`.
+   */
+  readonly clientConfig: Pick<
+    NotificationsClientConfig,
+    'baseUrl' | 'authUrl' | 'tenant' | 'clientId' | 'clientSecret'
+  >;
   /** Every outbound request, in arrival order (live view). */
   readonly received: readonly ReceivedRequest[];
   /** Accepted jobs by job id (live view). */
@@ -385,6 +394,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Noti
     tenant,
     clientId,
     clientSecret,
+    clientConfig: { baseUrl: origin, authUrl: origin, tenant, clientId, clientSecret },
     received,
     jobs,
     issuedTokens,

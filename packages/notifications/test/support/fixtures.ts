@@ -69,11 +69,7 @@ export function clientFor(
   overrides: Partial<NotificationsClientConfig> = {},
 ): NotificationsClient {
   return createNotificationsClient({
-    baseUrl: emulator.url,
-    authUrl: emulator.authUrl,
-    tenant: emulator.tenant,
-    clientId: emulator.clientId,
-    clientSecret: emulator.clientSecret,
+    ...emulator.clientConfig,
     backoff: { baseMs: 5, capMs: 40 },
     attemptTimeoutMs: 2_000,
     ...overrides,
