@@ -5,6 +5,10 @@ import type { NormalizedEvent } from '@exroute/core';
 import {
   NormalizationError,
   canonicalJson,
+  channelFromName,
+  classifyJobStatus,
+  classifySchemaType,
+  DEFAULT_MAPPING,
   contentHashId,
   generateSampleEvents,
   jobIdFromQueueFilename,
@@ -133,6 +137,31 @@ describe('properties', () => {
         expect(jobIdFromQueueFilename(text)).toBe(reference(text));
       }),
       { numRuns: 3000 },
+    );
+  });
+
+  it('the remembered answers for schema types, statuses and channel names equal fresh ones', () => {
+    // More distinct values than the caches keep (256), short and long, each asked twice.
+    const text = fc.oneof(
+      fc.string({ maxLength: 12 }).map((rest) => `Exstream-${rest}`),
+      fc.constantFrom('Exstream-Generated', 'Exstream-Email-NDLV', 'Completed', 'PrintQueue'),
+      fc.string({ minLength: 65, maxLength: 90 }),
+    );
+    fc.assert(
+      fc.property(fc.array(text, { minLength: 300, maxLength: 400 }), (values) => {
+        const first = values.map((v) => [
+          classifySchemaType(v),
+          classifyJobStatus(v),
+          channelFromName(v, DEFAULT_MAPPING),
+        ]);
+        const again = values.map((v) => [
+          classifySchemaType(v),
+          classifyJobStatus(v),
+          channelFromName(v, DEFAULT_MAPPING),
+        ]);
+        expect(again).toEqual(first);
+      }),
+      { numRuns: 20 },
     );
   });
 });

@@ -34,13 +34,16 @@ export function channelFromName(name: string, mapping: Mapping): string {
   let channel = cache.get(name);
   if (channel === undefined) {
     channel = channelOf(name, mapping);
-    if (cache.size < CACHED_NAMES) cache.set(name, channel);
+    if (cache.size < CACHED_NAMES && name.length <= MAX_CACHED_NAME_LENGTH)
+      cache.set(name, channel);
   }
   return channel;
 }
 
 /** Distinct names remembered per mapping; names beyond it are worked out each time. */
 const CACHED_NAMES = 256;
+/** Longer names (payload text) are not kept, so the cache stays small whatever arrives. */
+const MAX_CACHED_NAME_LENGTH = 64;
 const cachedChannels = new WeakMap<Mapping, Map<string, string>>();
 
 function channelOf(name: string, mapping: Mapping): string {

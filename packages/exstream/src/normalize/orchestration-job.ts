@@ -49,11 +49,15 @@ export function classifyJobStatus(status: string): JobStatusMeaning | undefined 
   const meaning = Object.prototype.hasOwnProperty.call(JOB_STATUSES, key)
     ? JOB_STATUSES[key]
     : undefined;
-  if (knownStatuses.size < CACHED_STATUSES) knownStatuses.set(status, meaning);
+  if (knownStatuses.size < CACHED_STATUSES && status.length <= MAX_CACHED_KEY_LENGTH) {
+    knownStatuses.set(status, meaning);
+  }
   return meaning;
 }
 
 const CACHED_STATUSES = 256;
+// Payload text is the key: a long one is not kept, so the cache stays small whatever arrives.
+const MAX_CACHED_KEY_LENGTH = 64;
 const knownStatuses = new Map<string, JobStatusMeaning | undefined>();
 
 /**

@@ -46,11 +46,15 @@ export function classifySchemaType(schemaType: string): SchemaTypeMeaning | unde
   if (knownSchemaTypes.has(schemaType)) return knownSchemaTypes.get(schemaType);
   const meaning = classifyUncached(schemaType);
   if (meaning !== undefined) Object.freeze(meaning);
-  if (knownSchemaTypes.size < CACHED_SCHEMA_TYPES) knownSchemaTypes.set(schemaType, meaning);
+  if (knownSchemaTypes.size < CACHED_SCHEMA_TYPES && schemaType.length <= MAX_CACHED_KEY_LENGTH) {
+    knownSchemaTypes.set(schemaType, meaning);
+  }
   return meaning;
 }
 
 const CACHED_SCHEMA_TYPES = 256;
+// Payload text is the key: a long one is not kept, so the cache stays small whatever arrives.
+const MAX_CACHED_KEY_LENGTH = 64;
 const knownSchemaTypes = new Map<string, SchemaTypeMeaning | undefined>();
 
 function classifyUncached(schemaType: string): SchemaTypeMeaning | undefined {
