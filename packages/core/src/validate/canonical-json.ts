@@ -53,8 +53,13 @@ function sortedCopy(value: unknown): unknown {
   return copy;
 }
 
-// Insertion sort: objects have a handful of keys, and `<` compares code units like Array#sort.
+// Insertion sort for the handful of keys most objects have (`<` compares code units, as
+// Array#sort does); Array#sort beyond that, since insertion sort is quadratic and a payload
+// may hold tens of thousands of keys.
+const INSERTION_SORT_KEYS = 16;
+
 function sortKeys(keys: string[]): string[] {
+  if (keys.length > INSERTION_SORT_KEYS) return keys.sort();
   for (let i = 1; i < keys.length; i++) {
     const key = keys[i]!;
     let j = i - 1;
