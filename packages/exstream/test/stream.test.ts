@@ -235,4 +235,21 @@ describe('normalizeStream', () => {
     );
     expect(await iterator.next()).toEqual({ done: true, value: undefined });
   });
+
+  it('closes the source when return() is given a promise that rejects, as a generator does', async () => {
+    let closed = false;
+    async function* source(): AsyncGenerator<string> {
+      await Promise.resolve();
+      try {
+        for (let i = 0; i < 10; i++) yield `${good(i)}\n`;
+      } finally {
+        closed = true;
+      }
+    }
+    const iterator = normalizeStream(source());
+    await iterator.next();
+    await expect(iterator.return(Promise.reject(new Error('stop')))).rejects.toThrow('stop');
+    expect(closed).toBe(true);
+    expect(await iterator.next()).toEqual({ done: true, value: undefined });
+  });
 });

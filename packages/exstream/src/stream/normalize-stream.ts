@@ -84,7 +84,15 @@ class ItemsOfBatches implements AsyncGenerator<StreamItem, StreamSummary, undefi
   ): Promise<IteratorResult<StreamItem, StreamSummary>> {
     return this.#enqueue(async () => {
       this.#drop();
-      return this.#settle(await this.#batches.return((await value) as StreamSummary));
+      let settled: StreamSummary;
+      try {
+        settled = (await value) as StreamSummary;
+      } catch (error) {
+        // As an async generator does: the source is closed, then the rejection passed on.
+        await this.#batches.return(undefined as unknown as StreamSummary);
+        throw error;
+      }
+      return this.#settle(await this.#batches.return(settled));
     });
   }
 
