@@ -235,16 +235,18 @@ describe('normalize reports what is wrong, with codes and JSON pointers', () => 
     expect(problems(() => normalize(tracking({ user: { deep } })))[0]!.code).toBe('EXR_TOO_DEEP');
   });
 
-  it('reports every prototype key in document order, and stops at the first too-deep object', () => {
+  it('reports every prototype key in document order, and the first too-deep object only', () => {
     let deep: unknown = 'leaf';
     for (let i = 0; i < 60; i++) deep = { next: deep };
     const raw = JSON.parse(
-      `{"expctr":{"constructor":1},"user":{"deep":${JSON.stringify(deep)},"prototype":2},"__proto__":3}`,
+      `{"expctr":{"constructor":1},"user":{"deep":${JSON.stringify(deep)},"again":${JSON.stringify(deep)},"prototype":2},"__proto__":3}`,
     ) as unknown;
     const found = problems(() => normalize(raw)).map((d) => [d.code, d.pointer]);
     expect(found).toEqual([
       ['EXR_FORBIDDEN_KEY', '/expctr/constructor'],
       ['EXR_TOO_DEEP', `/user/deep${'/next'.repeat(46)}`],
+      ['EXR_FORBIDDEN_KEY', '/user/prototype'],
+      ['EXR_FORBIDDEN_KEY', '/__proto__'],
     ]);
   });
 

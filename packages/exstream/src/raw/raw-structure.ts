@@ -9,8 +9,8 @@ const NO_PROBLEMS: readonly Diagnostic[] = Object.freeze([]);
 
 /**
  * Reports prototype keys (`__proto__`, `constructor`, `prototype`) anywhere in a parsed JSON
- * value, and the first object or array nested deeper than `MAX_RAW_DEPTH` levels, in document
- * order, so later recursive steps (hashing, copying) can neither be poisoned nor overflow the
+ * value (except inside an object nested too deep, which is not looked into), and the first
+ * object or array nested deeper than `MAX_RAW_DEPTH` levels, in document order, so later recursive steps (hashing, copying) can neither be poisoned nor overflow the
  * stack. Uses core's structure walk, the one the router's event check uses.
  */
 export function checkRawStructure(value: unknown): readonly Diagnostic[] {
@@ -19,17 +19,20 @@ export function checkRawStructure(value: unknown): readonly Diagnostic[] {
   // with a problem pays for the walk that reports every problem with its pointer.
   if (scanStructure(value, { maxDepth: MAX_RAW_DEPTH }) === 'clean') return NO_PROBLEMS;
   const diagnostics: Diagnostic[] = [];
+  let tooDeepReported = false;
   for (const finding of findStructureProblems(value, MAX_RAW_DEPTH)) {
+    if (finding.problem === 'too-deep' && tooDeepReported) continue;
     const pointer = finding.path.reduce<string>((at, key) => childPointer(at, key), '');
     if (finding.problem === 'too-deep') {
+      // The first is enough to act on; a payload may hold thousands of them.
+      tooDeepReported = true;
       diagnostics.push({
         code: 'EXR_TOO_DEEP',
         severity: 'error',
         message: `raw event nests deeper than ${MAX_RAW_DEPTH} levels; flatten the payload`,
         pointer,
       });
-      // One is enough: everything below the first too-deep object is left unexamined.
-      break;
+      continue;
     }
     const key = String(finding.path[finding.path.length - 1]);
     diagnostics.push({
