@@ -201,13 +201,86 @@ describe('outbox lock', () => {
       const path = join(dir, 'outbox.jsonl');
       // A real process id that is certainly gone: a child that has already exited.
       const gone = spawnSync(process.execPath, ['-e', '0']).pid;
-      const lock = { pid: gone, host: hostname(), at: '2026-11-28T00:00:00.000Z' };
+      const lock = { pid: gone, host: hostname(), at: '2026-11-28T00:00:00.000Z', token: 'x' };
       await writeFile(`${path}.lock`, JSON.stringify(lock));
       const outbox = await openFileOutbox(path);
       expect(outbox.warnings.map((w) => [w.code, w.severity])).toEqual([
         ['EXR_DELIVERY_OUTBOX_LOCK_STALE', 'warning'],
       ]);
       await outbox.close();
+      expect(await readdir(dir)).toEqual(['outbox.jsonl']);
+    });
+  });
+
+  it('takes over a lock with its own pid from before it started (a restarted container)', async () => {
+    await withTempDir(async (dir) => {
+      const path = join(dir, 'outbox.jsonl');
+      const lock = {
+        pid: process.pid,
+        host: hostname(),
+        at: '2020-01-01T00:00:00.000Z',
+        token: 'y',
+      };
+      await writeFile(`${path}.lock`, JSON.stringify(lock));
+      const outbox = await openFileOutbox(path);
+      expect(outbox.warnings.map((w) => w.code)).toEqual(['EXR_DELIVERY_OUTBOX_LOCK_STALE']);
+      await outbox.close();
+    });
+  });
+
+  it('lets exactly one of two simultaneous openers in', async () => {
+    await withTempDir(async (dir) => {
+      const path = join(dir, 'outbox.jsonl');
+      for (let round = 0; round < 10; round++) {
+        const results = await Promise.allSettled([openFileOutbox(path), openFileOutbox(path)]);
+        const opened = results.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+        const refused = results.flatMap((r): unknown[] =>
+          r.status === 'rejected' ? [r.reason] : [],
+        );
+        expect(opened).toHaveLength(1);
+        expect(refused.map((e) => (e as DeliveryError).code)).toEqual([
+          'EXR_DELIVERY_OUTBOX_LOCKED',
+        ]);
+        await opened[0]!.close();
+        expect(await readdir(dir)).toEqual(['outbox.jsonl']);
+      }
+    });
+  });
+
+  it('lets exactly one of two simultaneous takeovers of a stale lock win', async () => {
+    await withTempDir(async (dir) => {
+      const path = join(dir, 'outbox.jsonl');
+      const gone = spawnSync(process.execPath, ['-e', '0']).pid;
+      for (let round = 0; round < 10; round++) {
+        const lock = {
+          pid: gone,
+          host: hostname(),
+          at: '2026-11-28T00:00:00.000Z',
+          token: `s${round}`,
+        };
+        await writeFile(`${path}.lock`, JSON.stringify(lock));
+        const results = await Promise.allSettled([openFileOutbox(path), openFileOutbox(path)]);
+        const opened = results.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+        expect(opened).toHaveLength(1);
+        await opened[0]!.close();
+      }
+    });
+  });
+
+  it('does not remove a lock that is no longer its own', async () => {
+    await withTempDir(async (dir) => {
+      const path = join(dir, 'outbox.jsonl');
+      const outbox = await openFileOutbox(path);
+      // Someone deleted our lock and another process took the outbox meanwhile.
+      const theirs = JSON.stringify({
+        pid: 1,
+        host: `not-${hostname()}`,
+        at: 'x',
+        token: 'theirs',
+      });
+      await writeFile(`${path}.lock`, theirs);
+      await outbox.close();
+      expect(await readFile(`${path}.lock`, 'utf8')).toBe(theirs);
     });
   });
 
@@ -215,7 +288,12 @@ describe('outbox lock', () => {
     await withTempDir(async (dir) => {
       const path = join(dir, 'outbox.jsonl');
       for (const text of [
-        JSON.stringify({ pid: 1, host: `not-${hostname()}`, at: '2026-11-28T00:00:00.000Z' }),
+        JSON.stringify({
+          pid: 1,
+          host: `not-${hostname()}`,
+          at: '2026-11-28T00:00:00.000Z',
+          token: 't',
+        }),
         '{"pid":',
       ]) {
         await writeFile(`${path}.lock`, text);

@@ -1,17 +1,19 @@
+import { randomUUID } from 'node:crypto';
 import { link, open, readFile, unlink } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import type { Diagnostic } from '@exroute/core';
 import { DeliveryError, deliveryDiagnostic } from '../errors.js';
 import { storeError } from './json-lines-file.js';
 
-/** What a lock file says about its holder. */
+/** What a lock file says about its holder; `token` tells two locks of one process apart. */
 interface LockOwner {
   pid: number;
   host: string;
   at: string;
+  token: string;
 }
 
-/** A held outbox lock; `release` removes the lock file (once). */
+/** A held outbox lock; `release` removes the lock file (once, and only while it is still ours). */
 export interface OutboxLock {
   readonly path: string;
   /** Set when a lock left by a process that no longer runs was taken over. */
@@ -19,39 +21,82 @@ export interface OutboxLock {
   release(): Promise<void>;
 }
 
+/** When this process started: a lock with our pid but older than this is a predecessor's. */
+const PROCESS_STARTED = Date.now() - process.uptime() * 1000;
+
 /**
  * Takes `<outbox>.lock` so that a second process opening the same outbox fails instead of
  * interleaving its lines and compactions with the first (each would replay and resend the
  * other's requests). The lock file is created complete or not at all (written aside, then
- * hard-linked into place). A lock whose holder, on this host, no longer runs is taken over
- * with a warning; a lock held by a live process or by another host is refused with
- * EXR_DELIVERY_OUTBOX_LOCKED.
+ * hard-linked into place). A lock whose holder, on this host, no longer runs (or is this
+ * process's predecessor under the same pid, as after a container restart) is taken over with a
+ * warning, one contender at a time; a lock held by a live process or by another host is refused
+ * with EXR_DELIVERY_OUTBOX_LOCKED.
  */
 export async function acquireOutboxLock(outboxPath: string): Promise<OutboxLock> {
   const path = `${outboxPath}.lock`;
-  const me: LockOwner = { pid: process.pid, host: hostname(), at: new Date().toISOString() };
-  let warning: Diagnostic | undefined;
-  for (let attempt = 0; attempt < 2; attempt++) {
-    if (await createLockFile(path, me)) return heldLock(path, warning);
+  const me: LockOwner = {
+    pid: process.pid,
+    host: hostname(),
+    at: new Date().toISOString(),
+    token: randomUUID(),
+  };
+  for (let attempt = 0; attempt < 3; attempt++) {
+    if (await createExclusive(path, me)) return heldLock(path, me, undefined);
     const owner = await readOwner(path);
     if (owner === 'gone') continue;
-    if (owner !== undefined && owner.host === me.host && !isRunning(owner.pid)) {
-      warning = {
+    if (owner === undefined || !isStale(owner, me)) throw lockedError(path, owner);
+    if (await takeOver(path, owner, me)) {
+      return heldLock(path, me, {
         code: 'EXR_DELIVERY_OUTBOX_LOCK_STALE',
         severity: 'warning',
         message: `took over ${path}: process ${owner.pid}, which held it since ${owner.at}, no longer runs (it probably crashed); its unfinished requests are replayed`,
         file: path,
-      };
-      await unlink(path).catch(() => undefined);
-      continue;
+      });
     }
-    throw lockedError(path, owner);
   }
-  throw lockedError(path, undefined);
+  const owner = await readOwner(path);
+  throw lockedError(path, owner === 'gone' ? undefined : owner);
 }
 
-async function createLockFile(path: string, owner: LockOwner): Promise<boolean> {
-  const aside = `${path}.${owner.pid}.${Date.now()}.tmp`;
+/** A lock from this host whose process is gone, or is an earlier process with our pid. */
+function isStale(owner: LockOwner, me: LockOwner): boolean {
+  if (owner.host !== me.host) return false;
+  if (owner.pid === me.pid) return Date.parse(owner.at) < PROCESS_STARTED;
+  return !isRunning(owner.pid);
+}
+
+/**
+ * Replaces the stale lock `stale` with ours. Takeovers are serialised by an exclusive
+ * `<lock>.takeover` file, and the lock is re-read under it, so two contenders can never both
+ * delete a lock and each believe they hold the new one. False when someone else got there first.
+ */
+async function takeOver(path: string, stale: LockOwner, me: LockOwner): Promise<boolean> {
+  const guard = `${path}.takeover`;
+  if (!(await createExclusive(guard, me))) {
+    // A guard left by a contender that crashed mid-takeover would block every later start.
+    const holder = await readOwner(guard);
+    if (holder === 'gone' || holder === undefined || !isStale(holder, me)) return false;
+    await unlink(guard).catch(() => undefined);
+    if (!(await createExclusive(guard, me))) return false;
+  }
+  try {
+    const current = await readOwner(path);
+    if (current !== 'gone') {
+      if (current === undefined || current.token !== stale.token) return false;
+      await unlink(path).catch((error: unknown) => {
+        if (codeOf(error) !== 'ENOENT') throw storeError(path, 'remove the stale lock', error);
+      });
+    }
+    return await createExclusive(path, me);
+  } finally {
+    await unlink(guard).catch(() => undefined);
+  }
+}
+
+/** Creates `path` holding `owner`, complete or not at all; false when it already exists. */
+async function createExclusive(path: string, owner: LockOwner): Promise<boolean> {
+  const aside = `${path}.${owner.token}.${randomUUID()}.tmp`;
   try {
     const handle = await open(aside, 'wx');
     try {
@@ -68,7 +113,7 @@ async function createLockFile(path: string, owner: LockOwner): Promise<boolean> 
       throw error;
     }
   } catch (error) {
-    throw storeError(path, 'create the lock', error);
+    throw error instanceof DeliveryError ? error : storeError(path, 'create the lock', error);
   } finally {
     await unlink(aside).catch(() => undefined);
   }
@@ -89,7 +134,8 @@ async function readOwner(path: string): Promise<LockOwner | 'gone' | undefined> 
       typeof value === 'object' &&
       Number.isSafeInteger(value.pid) &&
       typeof value.host === 'string' &&
-      typeof value.at === 'string'
+      typeof value.at === 'string' &&
+      typeof value.token === 'string'
     ) {
       return value as LockOwner;
     }
@@ -109,7 +155,7 @@ function isRunning(pid: number): boolean {
   }
 }
 
-function heldLock(path: string, warning: Diagnostic | undefined): OutboxLock {
+function heldLock(path: string, me: LockOwner, warning: Diagnostic | undefined): OutboxLock {
   let released = false;
   return {
     path,
@@ -117,7 +163,12 @@ function heldLock(path: string, warning: Diagnostic | undefined): OutboxLock {
     async release() {
       if (released) return;
       released = true;
-      await unlink(path).catch(() => undefined);
+      // Only our own lock is removed: if it was deleted and someone else now holds the outbox,
+      // removing theirs would let a third process in.
+      const current = await readOwner(path).catch(() => undefined);
+      if (current !== 'gone' && current?.token === me.token) {
+        await unlink(path).catch(() => undefined);
+      }
     },
   };
 }
