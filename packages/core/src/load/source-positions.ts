@@ -45,11 +45,11 @@ export class SourcePositions {
   }
 
   /**
-   * Position of `needle` inside the source of the scalar at `segments` (e.g. one placeholder in
-   * a template text), so a problem in a long string points at itself; the scalar's own position
-   * when the needle is not written literally there (escapes, folding).
+   * Position of the `occurrence`-th (0-based) `needle` inside the source of the scalar at
+   * `segments` (e.g. one placeholder in a template text), so a problem in a long string points at
+   * itself; the scalar's own position when it is not written literally there (escapes, folding).
    */
-  locateWithin(segments: readonly PointerSegment[], needle: string): LineColumn {
+  locateWithin(segments: readonly PointerSegment[], needle: string, occurrence = 0): LineColumn {
     const start = this.#findOffset(segments, 'value');
     if (start === undefined) return FILE_START;
     const node = this.#findNode(segments);
@@ -57,7 +57,11 @@ export class SourcePositions {
     if (this.#text === undefined || !isScalar(node) || end === undefined) {
       return this.atOffset(start);
     }
-    const found = this.#text.slice(start, end).indexOf(needle);
+    const source = this.#text.slice(start, end);
+    let found = source.indexOf(needle);
+    for (let n = 0; n < occurrence && found >= 0; n++) {
+      found = source.indexOf(needle, found + needle.length);
+    }
     return this.atOffset(found < 0 ? start : start + found);
   }
 

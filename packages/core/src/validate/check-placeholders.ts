@@ -18,7 +18,11 @@ export function checkPlaceholders(text: string, place: Place, reporter: LocatedR
       place,
     );
   }
+  const seen = new Map<string, number>();
   for (const match of text.matchAll(PLACEHOLDER)) {
+    // The same placeholder text may appear twice: each report points at its own occurrence.
+    const occurrence = seen.get(match[0]) ?? 0;
+    seen.set(match[0], occurrence + 1);
     const inner = (match[1] ?? '').trim();
     const field = splitFieldPath(inner);
     if (field === undefined) {
@@ -26,14 +30,14 @@ export function checkPlaceholders(text: string, place: Place, reporter: LocatedR
         'EXR_TEMPLATE_PLACEHOLDER',
         `placeholder '{{${match[1] ?? ''}}}' is not a field path; use e.g. {{ documentType }} or {{ data.resource.name }} (no expressions, filters or helpers)`,
         place,
-        { within: match[0] },
+        { within: match[0], occurrence },
       );
     } else if (!KNOWN_FACTS.has(field.fact)) {
       reporter.error(
         'EXR_UNKNOWN_FACT',
         `placeholder '{{${match[1] ?? ''}}}' names unknown field '${field.fact}'; payload fields live under data, e.g. {{ data.${inner} }}`,
         place,
-        { within: match[0], hint: didYouMean(field.fact, KNOWN_FACTS) },
+        { within: match[0], occurrence, hint: didYouMean(field.fact, KNOWN_FACTS) },
       );
     }
   }

@@ -18,6 +18,8 @@ export interface Place {
 export interface ReportOptions {
   at?: 'value' | 'key';
   within?: string;
+  /** Which occurrence of `within` (0-based) when the value holds it more than once. */
+  occurrence?: number;
   hint?: string | undefined;
 }
 
@@ -45,9 +47,10 @@ export class LocatedReporter {
     };
   }
 
-  #locateWithin(place: Place, needle: string): SourceLocation {
+  #locateWithin(place: Place, needle: string, occurrence: number): SourceLocation {
     const where =
-      this.#positions.get(place.file)?.locateWithin(place.segments, needle) ?? FILE_START;
+      this.#positions.get(place.file)?.locateWithin(place.segments, needle, occurrence) ??
+      FILE_START;
     return {
       file: place.file,
       line: where.line,
@@ -86,7 +89,7 @@ export class LocatedReporter {
   ): void {
     const location =
       options.within !== undefined
-        ? this.#locateWithin(place, options.within)
+        ? this.#locateWithin(place, options.within, options.occurrence ?? 0)
         : this.locate(place, options.at ?? 'value');
     this.#report({
       code,

@@ -364,6 +364,14 @@ const cases: CodeCase[] = [
     column: 47,
   },
   {
+    // The same bad placeholder twice: the second report points at the second one.
+    code: 'EXR_TEMPLATE_PLACEHOLDER',
+    sources:
+      'apiVersion: exroute/v1\ntemplates:\n  t:\n    id: T\n    channels: [email]\n    subject: "{{ a + b }} and {{ a + b }}"\n',
+    line: 6,
+    column: 31,
+  },
+  {
     // In a block scalar, on the line the placeholder is written.
     code: 'EXR_TEMPLATE_PLACEHOLDER',
     sources:
