@@ -208,7 +208,7 @@ function checkTree(doc: Document, positions: SourcePositions, report: Report): b
       if (isImpreciseInteger(node.value, node.source)) {
         return fail(
           'EXR_YAML_INTEGER_TOO_LARGE',
-          `the integer ${String(node.source)} is beyond ±${Number.MAX_SAFE_INTEGER} and would be read as ${String(node.value)}; quote it to compare it as text, or use a smaller number`,
+          `the integer ${String(node.source)} is beyond ±${Number.MAX_SAFE_INTEGER}, where JavaScript numbers stop holding every integer exactly (it reads as ${String(node.value)}); quote it to compare it as text, or use a smaller number`,
           node,
         );
       }
@@ -236,8 +236,9 @@ function checkTree(doc: Document, positions: SourcePositions, report: Report): b
   return true;
 }
 
-// Integer literals as the YAML 1.2 core schema writes them: decimal, 0x hexadecimal, 0o octal.
-const INTEGER_LITERAL = /^[-+]?(?:[0-9]+|0x[0-9a-fA-F]+|0o[0-7]+)$/;
+// Integer literals as the YAML 1.2 core schema writes them: decimal (also with a zero fraction,
+// `…993.0`), 0x hexadecimal, 0o octal. Exponent forms are floats on purpose and are left alone.
+const INTEGER_LITERAL = /^[-+]?(?:[0-9]+(?:\.0*)?|0x[0-9a-fA-F]+|0o[0-7]+)$/;
 
 /**
  * True for a YAML scalar (its parsed `value` and its `source` text) that is an integer literal a

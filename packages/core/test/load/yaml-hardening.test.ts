@@ -44,6 +44,7 @@ describe('YAML hardening', () => {
       `apiVersion: exroute/v1\n${DIRECTORY}rules:\n  - id: big\n    when: { ${when} }\n    notify: [{ to: [norway], template: t }]\n`;
     const over = (value: string) => `data.amount: { greaterThan: ${value} }`;
     for (const value of [
+      '9007199254740993.0',
       '9007199254740992',
       '-9007199254740993',
       '0x20000000000001',

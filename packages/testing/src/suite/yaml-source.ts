@@ -119,7 +119,7 @@ export class YamlSource {
           {
             code: `${codePrefix}_INTEGER_TOO_LARGE`,
             severity: 'error',
-            message: `the integer ${String((imprecise as { source?: unknown }).source)} is beyond ±${Number.MAX_SAFE_INTEGER} and would be read rounded; quote it, or use a smaller number`,
+            message: `the integer ${String((imprecise as { source?: unknown }).source)} is beyond ±${Number.MAX_SAFE_INTEGER}, where JavaScript numbers stop holding every integer exactly; quote it, or use a smaller number`,
             file,
             line: position.line,
             column: position.col,
