@@ -1,3 +1,4 @@
+import { remembered } from '../raw/remembered.js';
 import type { Mapping } from './model.js';
 
 // Ordered: the first keyword found in the lower-cased, punctuation-free name decides the channel.
@@ -25,26 +26,16 @@ const GENERIC_SUFFIXES = ['outputchannel', 'deliverychannel', 'channel', 'queue'
  * name contains, then the name itself lower-cased without generic suffixes such as `Channel`.
  */
 export function channelFromName(name: string, mapping: Mapping): string {
-  // A stream repeats a handful of channel names: answer those from a small per-mapping cache.
-  let cache = cachedChannels.get(mapping);
-  if (cache === undefined) {
-    cache = new Map();
-    cachedChannels.set(mapping, cache);
+  // A stream repeats a handful of channel names: each mapping remembers its answers.
+  let known = channelsOf.get(mapping);
+  if (known === undefined) {
+    known = remembered((key) => channelOf(key, mapping));
+    channelsOf.set(mapping, known);
   }
-  let channel = cache.get(name);
-  if (channel === undefined) {
-    channel = channelOf(name, mapping);
-    if (cache.size < CACHED_NAMES && name.length <= MAX_CACHED_NAME_LENGTH)
-      cache.set(name, channel);
-  }
-  return channel;
+  return known(name);
 }
 
-/** Distinct names remembered per mapping; names beyond it are worked out each time. */
-const CACHED_NAMES = 256;
-/** Longer names (payload text) are not kept, so the cache stays small whatever arrives. */
-const MAX_CACHED_NAME_LENGTH = 64;
-const cachedChannels = new WeakMap<Mapping, Map<string, string>>();
+const channelsOf = new WeakMap<Mapping, (name: string) => string>();
 
 function channelOf(name: string, mapping: Mapping): string {
   const mapped = Object.prototype.hasOwnProperty.call(mapping.channels, name)

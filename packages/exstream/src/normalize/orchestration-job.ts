@@ -4,6 +4,7 @@ import { channelFromName } from '../mapping/channel-name.js';
 import { isPriority, resolveMappedFields } from '../mapping/resolve-fields.js';
 import type { MappedFields } from '../mapping/model.js';
 import { FieldReader, clip } from '../raw/field-reader.js';
+import { remembered } from '../raw/remembered.js';
 import { contentHashId } from '../raw/stable-id.js';
 import { buildEvent } from './build-event.js';
 import type { NormalizeOptions } from './options.js';
@@ -43,22 +44,13 @@ const JOB_STATUSES: Readonly<Record<string, JobStatusMeaning>> = {
 
 /** The meaning of an Orchestration job status, or `undefined` for a status exroute does not know. */
 export function classifyJobStatus(status: string): JobStatusMeaning | undefined {
-  // A stream repeats a handful of statuses: remember the first few hundred answers.
-  if (knownStatuses.has(status)) return knownStatuses.get(status);
-  const key = status.toLowerCase().replace(/[\s_-]/g, '');
-  const meaning = Object.prototype.hasOwnProperty.call(JOB_STATUSES, key)
-    ? JOB_STATUSES[key]
-    : undefined;
-  if (knownStatuses.size < CACHED_STATUSES && status.length <= MAX_CACHED_KEY_LENGTH) {
-    knownStatuses.set(status, meaning);
-  }
-  return meaning;
+  return knownJobStatus(status);
 }
 
-const CACHED_STATUSES = 256;
-// Payload text is the key: a long one is not kept, so the cache stays small whatever arrives.
-const MAX_CACHED_KEY_LENGTH = 64;
-const knownStatuses = new Map<string, JobStatusMeaning | undefined>();
+const knownJobStatus = remembered((status) => {
+  const key = status.toLowerCase().replace(/[\s_-]/g, '');
+  return Object.prototype.hasOwnProperty.call(JOB_STATUSES, key) ? JOB_STATUSES[key] : undefined;
+});
 
 /**
  * Normalizes an Orchestration job record (job id, channel, start, finish, status, triggered by,

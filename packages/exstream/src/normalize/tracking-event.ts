@@ -3,6 +3,7 @@ import { DEFAULT_MAPPING } from '../mapping/default-mapping.js';
 import { channelFromName } from '../mapping/channel-name.js';
 import { readManifestField, resolveMappedFields } from '../mapping/resolve-fields.js';
 import { FieldReader, clip } from '../raw/field-reader.js';
+import { remembered } from '../raw/remembered.js';
 import { contentHashId } from '../raw/stable-id.js';
 import { buildEvent } from './build-event.js';
 import type { NormalizeOptions } from './options.js';
@@ -42,20 +43,13 @@ export type SchemaTypeMeaning =
  * `undefined` for anything else. The result is frozen and may be shared between calls.
  */
 export function classifySchemaType(schemaType: string): SchemaTypeMeaning | undefined {
-  // A stream repeats a handful of schema types: remember the first few hundred answers.
-  if (knownSchemaTypes.has(schemaType)) return knownSchemaTypes.get(schemaType);
-  const meaning = classifyUncached(schemaType);
-  if (meaning !== undefined) Object.freeze(meaning);
-  if (knownSchemaTypes.size < CACHED_SCHEMA_TYPES && schemaType.length <= MAX_CACHED_KEY_LENGTH) {
-    knownSchemaTypes.set(schemaType, meaning);
-  }
-  return meaning;
+  return knownSchemaType(schemaType);
 }
 
-const CACHED_SCHEMA_TYPES = 256;
-// Payload text is the key: a long one is not kept, so the cache stays small whatever arrives.
-const MAX_CACHED_KEY_LENGTH = 64;
-const knownSchemaTypes = new Map<string, SchemaTypeMeaning | undefined>();
+const knownSchemaType = remembered((schemaType) => {
+  const meaning = classifyUncached(schemaType);
+  return meaning === undefined ? undefined : Object.freeze(meaning);
+});
 
 function classifyUncached(schemaType: string): SchemaTypeMeaning | undefined {
   if (!schemaType.startsWith(SCHEMA_TYPE_PREFIX)) return undefined;
