@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
 import { appendFile, readdir, readFile, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
+import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { DeliveryError, openFileOutbox } from '@exroute/notifications';
 import type { Outbox } from '@exroute/notifications';
@@ -201,7 +202,12 @@ describe('outbox lock', () => {
       const path = join(dir, 'outbox.jsonl');
       // A real process id that is certainly gone: a child that has already exited.
       const gone = spawnSync(process.execPath, ['-e', '0']).pid;
-      const lock = { pid: gone, host: hostname(), at: '2026-11-28T00:00:00.000Z', token: 'x' };
+      const lock = {
+        pid: gone,
+        host: hostname(),
+        at: '2026-11-28T00:00:00.000Z',
+        token: randomUUID(),
+      };
       await writeFile(`${path}.lock`, JSON.stringify(lock));
       const outbox = await openFileOutbox(path);
       expect(outbox.warnings.map((w) => [w.code, w.severity])).toEqual([
@@ -219,7 +225,7 @@ describe('outbox lock', () => {
         pid: process.pid,
         host: hostname(),
         at: '2020-01-01T00:00:00.000Z',
-        token: 'y',
+        token: randomUUID(),
       };
       await writeFile(`${path}.lock`, JSON.stringify(lock));
       const outbox = await openFileOutbox(path);
@@ -256,7 +262,7 @@ describe('outbox lock', () => {
           pid: gone,
           host: hostname(),
           at: '2026-11-28T00:00:00.000Z',
-          token: `s${round}`,
+          token: randomUUID(),
         };
         await writeFile(`${path}.lock`, JSON.stringify(lock));
         const results = await Promise.allSettled([openFileOutbox(path), openFileOutbox(path)]);
@@ -264,6 +270,42 @@ describe('outbox lock', () => {
         expect(opened).toHaveLength(1);
         await opened[0]!.close();
       }
+    });
+  });
+
+  it('clears a takeover left half-done by a crash, and only one of two contenders wins', async () => {
+    await withTempDir(async (dir) => {
+      const path = join(dir, 'outbox.jsonl');
+      const gone = spawnSync(process.execPath, ['-e', '0']).pid;
+      const stale = (token: string) =>
+        JSON.stringify({ pid: gone, host: hostname(), at: '2026-11-28T00:00:00.000Z', token });
+      for (let round = 0; round < 10; round++) {
+        const lockToken = randomUUID();
+        await writeFile(`${path}.lock`, stale(lockToken));
+        // The contender that crashed while holding the takeover guard of that lock.
+        await writeFile(`${path}.lock.takeover-${lockToken}`, stale(randomUUID()));
+        const results = await Promise.allSettled([openFileOutbox(path), openFileOutbox(path)]);
+        const opened = results.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+        expect(opened).toHaveLength(1);
+        // The winner took the lock over, or slipped in while the other had removed it.
+        expect(opened[0]!.warnings.every((w) => w.code === 'EXR_DELIVERY_OUTBOX_LOCK_STALE')).toBe(
+          true,
+        );
+        await opened[0]!.close();
+        expect(await readdir(dir)).toEqual(['outbox.jsonl']);
+      }
+    });
+  });
+
+  it('treats a lock whose token is not a UUID as unreadable, hence held', async () => {
+    await withTempDir(async (dir) => {
+      const path = join(dir, 'outbox.jsonl');
+      const gone = spawnSync(process.execPath, ['-e', '0']).pid;
+      const lock = { pid: gone, host: hostname(), at: '2026-11-28T00:00:00.000Z', token: '../x' };
+      await writeFile(`${path}.lock`, JSON.stringify(lock));
+      await expect(openFileOutbox(path)).rejects.toMatchObject({
+        code: 'EXR_DELIVERY_OUTBOX_LOCKED',
+      });
     });
   });
 
@@ -276,7 +318,7 @@ describe('outbox lock', () => {
         pid: 1,
         host: `not-${hostname()}`,
         at: 'x',
-        token: 'theirs',
+        token: randomUUID(),
       });
       await writeFile(`${path}.lock`, theirs);
       await outbox.close();
@@ -292,7 +334,7 @@ describe('outbox lock', () => {
           pid: 1,
           host: `not-${hostname()}`,
           at: '2026-11-28T00:00:00.000Z',
-          token: 't',
+          token: randomUUID(),
         }),
         '{"pid":',
       ]) {

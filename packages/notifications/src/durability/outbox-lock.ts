@@ -25,13 +25,26 @@ export interface OutboxLock {
 const PROCESS_STARTED = Date.now() - process.uptime() * 1000;
 
 /**
+ * Tokens of the locks this process has taken, shared by every copy of this module loaded in
+ * the process: a lock with our pid and one of these tokens is ours, never a predecessor's,
+ * whatever the clock did since.
+ */
+const OWN_TOKENS: Set<string> = ((globalThis as Record<symbol, unknown>)[
+  Symbol.for('exroute.outboxLockTokens')
+] ??= new Set<string>()) as Set<string>;
+
+/** Tokens are UUIDs; they become part of file names, so nothing else is accepted from a lock. */
+const TOKEN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/**
  * Takes `<outbox>.lock` so that a second process opening the same outbox fails instead of
  * interleaving its lines and compactions with the first (each would replay and resend the
  * other's requests). The lock file is created complete or not at all (written aside, then
  * hard-linked into place). A lock whose holder, on this host, no longer runs (or is this
  * process's predecessor under the same pid, as after a container restart) is taken over with a
  * warning, one contender at a time; a lock held by a live process or by another host is refused
- * with EXR_DELIVERY_OUTBOX_LOCKED.
+ * with EXR_DELIVERY_OUTBOX_LOCKED. "This host" is the host name: containers that share the
+ * outbox's volume must not share a host name.
  */
 export async function acquireOutboxLock(outboxPath: string): Promise<OutboxLock> {
   const path = `${outboxPath}.lock`;
@@ -41,44 +54,64 @@ export async function acquireOutboxLock(outboxPath: string): Promise<OutboxLock>
     at: new Date().toISOString(),
     token: randomUUID(),
   };
-  for (let attempt = 0; attempt < 3; attempt++) {
-    if (await createExclusive(path, me)) return heldLock(path, me, undefined);
-    const owner = await readOwner(path);
-    if (owner === 'gone') continue;
-    if (owner === undefined || !isStale(owner, me)) throw lockedError(path, owner);
-    if (await takeOver(path, owner, me)) {
-      return heldLock(path, me, {
-        code: 'EXR_DELIVERY_OUTBOX_LOCK_STALE',
-        severity: 'warning',
-        message: `took over ${path}: process ${owner.pid}, which held it since ${owner.at}, no longer runs (it probably crashed); its unfinished requests are replayed`,
-        file: path,
-      });
+  OWN_TOKENS.add(me.token);
+  try {
+    for (let attempt = 0; attempt < 3; attempt++) {
+      if (await createExclusive(path, me)) return heldLock(path, me, undefined);
+      const owner = await readOwner(path);
+      if (owner === 'gone') continue;
+      if (owner === undefined || !isStale(owner, me)) throw lockedError(path, owner);
+      if (await replaceStale(path, owner, me, 0)) {
+        return heldLock(path, me, {
+          code: 'EXR_DELIVERY_OUTBOX_LOCK_STALE',
+          severity: 'warning',
+          message: `took over ${path}: process ${owner.pid}, which held it since ${owner.at}, no longer runs (it probably crashed); its unfinished requests are replayed`,
+          file: path,
+        });
+      }
     }
+    const owner = await readOwner(path);
+    throw lockedError(path, owner === 'gone' ? undefined : owner);
+  } catch (error) {
+    OWN_TOKENS.delete(me.token);
+    throw error;
   }
-  const owner = await readOwner(path);
-  throw lockedError(path, owner === 'gone' ? undefined : owner);
-}
-
-/** A lock from this host whose process is gone, or is an earlier process with our pid. */
-function isStale(owner: LockOwner, me: LockOwner): boolean {
-  if (owner.host !== me.host) return false;
-  if (owner.pid === me.pid) return Date.parse(owner.at) < PROCESS_STARTED;
-  return !isRunning(owner.pid);
 }
 
 /**
- * Replaces the stale lock `stale` with ours. Takeovers are serialised by an exclusive
- * `<lock>.takeover` file, and the lock is re-read under it, so two contenders can never both
- * delete a lock and each believe they hold the new one. False when someone else got there first.
+ * A lock from this host whose process is gone, or that an earlier process with our pid left (a
+ * restarted container): not one of our tokens, and written before this process started.
  */
-async function takeOver(path: string, stale: LockOwner, me: LockOwner): Promise<boolean> {
-  const guard = `${path}.takeover`;
+function isStale(owner: LockOwner, me: LockOwner): boolean {
+  if (owner.host !== me.host) return false;
+  if (owner.pid === me.pid) {
+    return !OWN_TOKENS.has(owner.token) && Date.parse(owner.at) < PROCESS_STARTED;
+  }
+  return !isRunning(owner.pid);
+}
+
+/** How many crashed takeovers in a row are cleared before giving up. */
+const MAX_TAKEOVER_DEPTH = 3;
+
+/**
+ * Makes `path` ours in place of the stale file `stale` (a lock, or a takeover guard left by a
+ * crash). Contenders for the same stale file serialise on the exclusive guard
+ * `<path>.takeover-<stale token>` and re-read `path` under it, so at most one of them removes
+ * it; a guard whose holder crashed is itself replaced the same way. Nothing is ever removed by
+ * name without that guard. False when someone else got there first.
+ */
+async function replaceStale(
+  path: string,
+  stale: LockOwner,
+  me: LockOwner,
+  depth: number,
+): Promise<boolean> {
+  if (depth > MAX_TAKEOVER_DEPTH) return false;
+  const guard = `${path}.takeover-${stale.token}`;
   if (!(await createExclusive(guard, me))) {
-    // A guard left by a contender that crashed mid-takeover would block every later start.
     const holder = await readOwner(guard);
     if (holder === 'gone' || holder === undefined || !isStale(holder, me)) return false;
-    await unlink(guard).catch(() => undefined);
-    if (!(await createExclusive(guard, me))) return false;
+    if (!(await replaceStale(guard, holder, me, depth + 1))) return false;
   }
   try {
     const current = await readOwner(path);
@@ -135,7 +168,8 @@ async function readOwner(path: string): Promise<LockOwner | 'gone' | undefined> 
       Number.isSafeInteger(value.pid) &&
       typeof value.host === 'string' &&
       typeof value.at === 'string' &&
-      typeof value.token === 'string'
+      typeof value.token === 'string' &&
+      TOKEN.test(value.token)
     ) {
       return value as LockOwner;
     }
@@ -163,6 +197,7 @@ function heldLock(path: string, me: LockOwner, warning: Diagnostic | undefined):
     async release() {
       if (released) return;
       released = true;
+      OWN_TOKENS.delete(me.token);
       // Only our own lock is removed: if it was deleted and someone else now holds the outbox,
       // removing theirs would let a third process in.
       const current = await readOwner(path).catch(() => undefined);
