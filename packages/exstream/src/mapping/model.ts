@@ -58,7 +58,9 @@ export interface ManifestFieldNames {
 /**
  * How raw Exstream identifiers become routing fields. Resolution order per field: the raw event's
  * own explicit value (orchestration records may carry `documentType`), then `rules` in order, then
- * the manifest fields in `fromManifest`, then `defaults`.
+ * the manifest fields in `fromManifest`, then `defaults`. Treat a mapping as immutable once used:
+ * its compiled rules and channel answers are remembered per mapping object, so build a new one
+ * (`{ ...mapping, channels }`) to change it.
  */
 export interface Mapping {
   rules: readonly MappingRule[];

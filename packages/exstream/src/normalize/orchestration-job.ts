@@ -20,7 +20,7 @@ export type JobStatusMeaning =
   | { kind: 'stage'; stage: string };
 
 // Keys are the status lower-cased without spaces, dashes and underscores ("Output generated" → outputgenerated).
-const JOB_STATUSES: Readonly<Record<string, JobStatusMeaning>> = {
+const JOB_STATUSES: Readonly<Record<string, JobStatusMeaning>> = freezeAll({
   completed: { kind: 'finished', succeeded: true, completionStatus: 'completed' },
   complete: { kind: 'finished', succeeded: true, completionStatus: 'completed' },
   succeeded: { kind: 'finished', succeeded: true, completionStatus: 'completed' },
@@ -40,9 +40,15 @@ const JOB_STATUSES: Readonly<Record<string, JobStatusMeaning>> = {
   processing: { kind: 'stage', stage: 'job.running' },
   outputgenerated: { kind: 'stage', stage: 'job.output_generated' },
   printfilereleased: { kind: 'stage', stage: 'job.print_file_released' },
-};
+});
 
-/** The meaning of an Orchestration job status, or `undefined` for a status exroute does not know. */
+// The answers are handed out and remembered: frozen, so no caller can change them for the next.
+function freezeAll<T extends object>(table: Record<string, T>): Readonly<Record<string, T>> {
+  for (const entry of Object.values(table)) Object.freeze(entry);
+  return Object.freeze(table);
+}
+
+/** The meaning of an Orchestration job status (frozen, shared), or `undefined` for a status exroute does not know. */
 export function classifyJobStatus(status: string): JobStatusMeaning | undefined {
   return knownJobStatus(status);
 }
