@@ -5,7 +5,7 @@ import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { DeliveryError, openFileOutbox } from '@exroute/notifications';
-import type { Outbox } from '@exroute/notifications';
+import type { FileOutbox, Outbox } from '@exroute/notifications';
 import { clientFor, emailRequests, outboxLines, withTempDir } from './support/fixtures.js';
 import { startEmulatorForFile } from './support/emulator-for-file.js';
 
@@ -234,67 +234,66 @@ describe('outbox lock', () => {
     });
   });
 
-  it('lets exactly one of two simultaneous openers in', async () => {
+  /** Two openers at once, ten rounds; `before` prepares each round. Exactly one gets in each time. */
+  async function raceTwoOpeners(
+    before: (path: string) => Promise<void>,
+    check: (winner: FileOutbox, refused: unknown[]) => void,
+  ): Promise<void> {
     await withTempDir(async (dir) => {
       const path = join(dir, 'outbox.jsonl');
       for (let round = 0; round < 10; round++) {
+        await before(path);
         const results = await Promise.allSettled([openFileOutbox(path), openFileOutbox(path)]);
         const opened = results.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
         const refused = results.flatMap((r): unknown[] =>
           r.status === 'rejected' ? [r.reason] : [],
         );
         expect(opened).toHaveLength(1);
+        check(opened[0]!, refused);
+        await opened[0]!.close();
+        expect(await readdir(dir)).toEqual(['outbox.jsonl']);
+      }
+    });
+  }
+
+  const staleLock = (token: string) =>
+    JSON.stringify({
+      pid: spawnSync(process.execPath, ['-e', '0']).pid,
+      host: hostname(),
+      at: '2026-11-28T00:00:00.000Z',
+      token,
+    });
+
+  // The winner took the lock over, or slipped in while the other had just removed it.
+  const onlyStaleWarnings = (winner: FileOutbox): void => {
+    expect(winner.warnings.every((w) => w.code === 'EXR_DELIVERY_OUTBOX_LOCK_STALE')).toBe(true);
+  };
+
+  it('lets exactly one of two simultaneous openers in', async () => {
+    await raceTwoOpeners(
+      () => Promise.resolve(),
+      (_winner, refused) => {
         expect(refused.map((e) => (e as DeliveryError).code)).toEqual([
           'EXR_DELIVERY_OUTBOX_LOCKED',
         ]);
-        await opened[0]!.close();
-        expect(await readdir(dir)).toEqual(['outbox.jsonl']);
-      }
-    });
+      },
+    );
   });
 
   it('lets exactly one of two simultaneous takeovers of a stale lock win', async () => {
-    await withTempDir(async (dir) => {
-      const path = join(dir, 'outbox.jsonl');
-      const gone = spawnSync(process.execPath, ['-e', '0']).pid;
-      for (let round = 0; round < 10; round++) {
-        const lock = {
-          pid: gone,
-          host: hostname(),
-          at: '2026-11-28T00:00:00.000Z',
-          token: randomUUID(),
-        };
-        await writeFile(`${path}.lock`, JSON.stringify(lock));
-        const results = await Promise.allSettled([openFileOutbox(path), openFileOutbox(path)]);
-        const opened = results.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
-        expect(opened).toHaveLength(1);
-        await opened[0]!.close();
-      }
-    });
+    await raceTwoOpeners(
+      (path) => writeFile(`${path}.lock`, staleLock(randomUUID())),
+      onlyStaleWarnings,
+    );
   });
 
   it('clears a takeover left half-done by a crash, and only one of two contenders wins', async () => {
-    await withTempDir(async (dir) => {
-      const path = join(dir, 'outbox.jsonl');
-      const gone = spawnSync(process.execPath, ['-e', '0']).pid;
-      const stale = (token: string) =>
-        JSON.stringify({ pid: gone, host: hostname(), at: '2026-11-28T00:00:00.000Z', token });
-      for (let round = 0; round < 10; round++) {
-        const lockToken = randomUUID();
-        await writeFile(`${path}.lock`, stale(lockToken));
-        // The contender that crashed while holding the takeover guard of that lock.
-        await writeFile(`${path}.lock.takeover-${lockToken}`, stale(randomUUID()));
-        const results = await Promise.allSettled([openFileOutbox(path), openFileOutbox(path)]);
-        const opened = results.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
-        expect(opened).toHaveLength(1);
-        // The winner took the lock over, or slipped in while the other had removed it.
-        expect(opened[0]!.warnings.every((w) => w.code === 'EXR_DELIVERY_OUTBOX_LOCK_STALE')).toBe(
-          true,
-        );
-        await opened[0]!.close();
-        expect(await readdir(dir)).toEqual(['outbox.jsonl']);
-      }
-    });
+    await raceTwoOpeners(async (path) => {
+      const lockToken = randomUUID();
+      await writeFile(`${path}.lock`, staleLock(lockToken));
+      // The contender that crashed while holding the takeover guard of that lock.
+      await writeFile(`${path}.lock.takeover-${lockToken}`, staleLock(randomUUID()));
+    }, onlyStaleWarnings);
   });
 
   it('treats a lock whose token is not a UUID as unreadable, hence held', async () => {
