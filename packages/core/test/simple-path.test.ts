@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { parseSimplePath, readFactPath, splitFieldPath } from '@exroute/core';
+import fc from 'fast-check';
+import {
+  FORBIDDEN_KEYS,
+  isForbiddenKey,
+  parseSimplePath,
+  readFactPath,
+  splitFieldPath,
+} from '@exroute/core';
 
 describe('parseSimplePath', () => {
   it.each([
@@ -46,5 +53,26 @@ describe('readFactPath', () => {
   it('returns a non-object fact value unchanged, as json-rules-engine does', () => {
     expect(readFactPath('UK', ['x'])).toBe('UK');
     expect(readFactPath(undefined, ['x'])).toBeUndefined();
+  });
+});
+
+describe('isForbiddenKey', () => {
+  it('answers exactly as FORBIDDEN_KEYS does, near misses included', () => {
+    const nearMisses = [
+      '__proto_',
+      '___proto__',
+      'Prototype',
+      'constructors',
+      'constructoR',
+      'prototypes',
+    ];
+    for (const key of [...FORBIDDEN_KEYS, ...nearMisses, '']) {
+      expect(isForbiddenKey(key)).toBe(FORBIDDEN_KEYS.has(key));
+    }
+    fc.assert(
+      fc.property(fc.string({ maxLength: 12 }), (key) => {
+        expect(isForbiddenKey(key)).toBe(FORBIDDEN_KEYS.has(key));
+      }),
+    );
   });
 });
