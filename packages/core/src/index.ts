@@ -28,6 +28,18 @@ export type {
   DueDefinition,
 } from './model/rule-set.js';
 export type {
+  PolicyDefinition,
+  GroupPolicyDefinition,
+  DedupPolicyDefinition,
+  ThrottlePolicyDefinition,
+  EventMatcherDefinition,
+  InhibitRuleDefinition,
+  EscalationDefinition,
+  EscalationStepDefinition,
+  EscalationResolutionDefinition,
+  DigestDefinition,
+} from './model/policies.js';
+export type {
   RoutingDecision,
   MatchedRule,
   RoutedNotification,

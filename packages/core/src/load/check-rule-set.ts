@@ -108,6 +108,10 @@ function runChecks(
     files: definitions.files,
     metadata: definitions.metadata,
     ...content,
+    // Filled by the policy sections' checks (dispatch issue); empty until then.
+    policies: new Map(),
+    inhibitRules: [],
+    escalations: new Map(),
     warnings: diagnostics.filter((d) => d.severity === 'warning'),
   };
   return { ruleSet, diagnostics };

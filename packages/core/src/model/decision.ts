@@ -33,6 +33,10 @@ export interface RoutedNotification {
   dueAt?: string;
   /** RFC 3339 UTC; present when delivery is deferred to business hours. */
   sendAt?: string;
+  /** The `policies` entry the dispatcher applies; when contributing rules disagree, the first. */
+  policy?: string;
+  /** The `escalations` entries this notification starts, in evaluation order. */
+  escalate?: string[];
 }
 
 /** One address of one directory entry. */

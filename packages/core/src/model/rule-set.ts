@@ -1,5 +1,11 @@
 import type { Condition } from './condition.js';
 import type { Diagnostic, SourceLocation } from './diagnostic.js';
+import type {
+  DigestDefinition,
+  EscalationDefinition,
+  InhibitRuleDefinition,
+  PolicyDefinition,
+} from './policies.js';
 
 /**
  * A loaded, validated rule set: the raw definitions from one or more files merged into one
@@ -24,6 +30,12 @@ export interface RuleSet {
   readonly regionCalendars: ReadonlyMap<string, RegionCalendarDefinition>;
   /** Every rule in file order (files in load order); not yet sorted by priority. */
   readonly rules: readonly RuleDefinition[];
+  /** Notification policies by name (DESIGN.md §8); empty when no file declares any. */
+  readonly policies: ReadonlyMap<string, PolicyDefinition>;
+  /** Inhibit rules in file order. */
+  readonly inhibitRules: readonly InhibitRuleDefinition[];
+  /** Escalation chains by name. */
+  readonly escalations: ReadonlyMap<string, EscalationDefinition>;
   /** Warnings found while loading (errors throw a RuleSetError instead). */
   readonly warnings: readonly Diagnostic[];
 }
@@ -66,6 +78,8 @@ export interface TemplateDefinition {
   /** `{{ path }}` placeholders are rendered from the event. */
   subject?: string;
   params: Readonly<Record<string, string>>;
+  /** How grouped items render into a flush (`count`, `firstAt`, `lastAt`, `lines`, `more`). */
+  digest?: DigestDefinition;
   description?: string;
   location: SourceLocation;
 }
@@ -149,6 +163,10 @@ export interface NotifyDefinition {
   params?: Readonly<Record<string, string>>;
   due?: DueDefinition;
   deferUntil?: 'businessHours';
+  /** Name of a `policies` entry the dispatcher applies to this notification. */
+  policy?: string;
+  /** Name of an `escalations` entry started by this notification. */
+  escalate?: string;
   location: SourceLocation;
 }
 

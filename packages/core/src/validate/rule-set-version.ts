@@ -3,7 +3,10 @@ import type { RuleSet } from '../model/rule-set.js';
 import { canonicalJson } from './canonical-json.js';
 
 /** The routing-relevant parts of a rule set: no files, positions, comments, metadata, prose. */
-type VersionInput = Omit<RuleSet, 'version' | 'files' | 'metadata' | 'warnings'>;
+type VersionInput = Omit<
+  RuleSet,
+  'version' | 'files' | 'metadata' | 'warnings' | 'policies' | 'inhibitRules' | 'escalations'
+>;
 
 /**
  * `sha256:` + the first 16 hex digits of SHA-256 over canonical JSON (sorted keys) of everything

@@ -34,6 +34,9 @@ function ruleSetOf(
     calendars: new Map(),
     regionCalendars: new Map(),
     rules,
+    policies: new Map(),
+    inhibitRules: [],
+    escalations: new Map(),
     warnings: [],
   };
 }

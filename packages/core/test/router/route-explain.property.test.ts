@@ -190,6 +190,9 @@ function ruleSetOf(specs: RuleSpec[]): RuleSet {
     calendars: new Map(),
     regionCalendars: new Map(),
     rules,
+    policies: new Map(),
+    inhibitRules: [],
+    escalations: new Map(),
     warnings: [],
   };
 }
