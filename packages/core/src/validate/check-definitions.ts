@@ -8,7 +8,8 @@ import type {
   TemplateDefinition,
 } from '../model/rule-set.js';
 import type { DefinedNames } from '../operators/operator.js';
-import { MAX_CONDITION_DEPTH } from '../load/limits.js';
+import { MAX_CONDITION_DEPTH, MAX_EXPANDED_CONDITION_NODES } from '../load/limits.js';
+import { describeGrowthChain, expandedConditionSizes } from './condition-size.js';
 import { checkCondition, checkLeaf } from './check-conditions.js';
 import type { ConditionCheckContext } from './check-conditions.js';
 import { checkPlaceholders } from './check-placeholders.js';
@@ -70,6 +71,7 @@ export function checkDefinitions(
     });
   }
   const rules = defs.rules.map((draft) => checkRule(draft, defs, context));
+  checkExpandedSizes(defs, rules, reporter);
   for (const shared of defs.sharedConditions.values()) {
     if (used.has(shared.name)) continue;
     reporter.warning(
@@ -80,6 +82,31 @@ export function checkDefinitions(
     );
   }
   return { rules, sharedConditions };
+}
+
+/**
+ * Bounds what json-rules-engine (and explain) walk per event: each rule's condition with every
+ * shared condition written out. Thirty shared conditions that each reference the previous one
+ * twice are 2 KB of YAML and 2^30 nodes; the error names the chain that multiplies.
+ */
+function checkExpandedSizes(
+  defs: CollectedDefinitions,
+  rules: readonly RuleDefinition[],
+  reporter: LocatedReporter,
+): void {
+  const shared = new Map([...defs.sharedConditions].map(([name, s]) => [name, s.condition]));
+  const sizes = expandedConditionSizes(shared, MAX_EXPANDED_CONDITION_NODES);
+  rules.forEach((rule, index) => {
+    if (sizes.sizeOf(rule.condition) <= MAX_EXPANDED_CONDITION_NODES) return;
+    const draft = defs.rules[index]!;
+    const key = rule.conditions !== undefined ? 'conditions' : 'when';
+    reporter.error(
+      'EXR_CONDITION_TOO_LARGE',
+      `with its shared conditions written out, rule '${rule.id}' holds more than ${MAX_EXPANDED_CONDITION_NODES} condition nodes (json-rules-engine and explain walk every one per event): ${describeGrowthChain(sizes.growthChain(rule.condition))}; reference each shared condition once, or restructure the chain`,
+      { file: draft.place.file, segments: [...draft.place.segments, key] },
+      { at: 'key' },
+    );
+  });
 }
 
 function definedNames(defs: CollectedDefinitions): DefinedNames {
