@@ -46,3 +46,15 @@ export const MAX_EVENT_DEPTH = 64;
 
 /** Most values (objects, arrays and scalars) accepted in one event. */
 export const MAX_EVENT_VALUES = 100_000;
+
+/**
+ * Deepest nesting of groups inside groups: recipient groups (`members`) and region groups. Real
+ * directories nest two or three levels; the bound keeps every expansion shallow.
+ */
+export const MAX_GROUP_DEPTH = 16;
+
+/**
+ * Most (group, member) pairs the region groups may expand to, every group with all it contains
+ * at any depth: `within` looks members up in these sets, built once per router.
+ */
+export const MAX_REGION_MEMBERSHIPS = 1_000_000;

@@ -234,6 +234,18 @@ export const LOADER_DIAGNOSTIC_CODES = {
     meaning: 'Region groups contain each other; the message names the cycle.',
     fix: 'Remove one membership from the cycle.',
   },
+  EXR_GROUP_TOO_DEEP: {
+    severity: 'error',
+    meaning:
+      'Recipient groups (through `members`) or region groups nest more than 16 levels deep; the message names the chain.',
+    fix: 'Flatten the hierarchy: list members directly instead of nesting groups in groups.',
+  },
+  EXR_REGION_GROUPS_TOO_LARGE: {
+    severity: 'error',
+    meaning:
+      'Region groups, each written out with everything it contains at any depth, add up to more than 1,000,000 (group, member) pairs (many groups that each contain a large group).',
+    fix: 'Nest fewer large groups inside many others; use `within` on the large group directly.',
+  },
   EXR_CONDITION_CYCLE: {
     severity: 'error',
     meaning: 'Shared conditions reference each other in a cycle; the message names it.',

@@ -37,7 +37,10 @@ export function isNonJsonPrimitive(value: unknown): boolean {
     case 'function':
     case 'symbol':
       return true;
-    default:
+    case 'boolean':
+    case 'object':
+    case 'string':
+    case 'undefined':
       return false;
   }
 }

@@ -491,6 +491,8 @@ describe('every loader diagnostic code, with its position', () => {
       // hostile-input.test.ts
       'EXR_EVENT_NOT_JSON',
       'EXR_EVENT_UNREADABLE',
+      'EXR_GROUP_TOO_DEEP',
+      'EXR_REGION_GROUPS_TOO_LARGE',
     ];
     // Defensive fallbacks that no known input reaches (the hardening tests prove the loader never throws).
     const unreachable = ['EXR_YAML_INTERNAL', 'EXR_INTERNAL', 'EXR_SCHEMA_INVALID'];

@@ -348,3 +348,99 @@ describe('5. events that are not JSON', () => {
     await expect(reference.route(getterEvent())).rejects.toBeInstanceOf(EventValidationError);
   });
 });
+
+describe('found by fuzzing: shapes that cost quadratic time or overflowed the stack', () => {
+  it('rejects a chain of 4 000 region groups (quadratic to flatten) at its first group', () => {
+    const n = 4_000;
+    const groups = Array.from(
+      { length: n },
+      (_, i) => `  G${i}: [${i + 1 < n ? `G${i + 1}` : 'XX'}, R${i}]\n`,
+    ).join('');
+    const text = `apiVersion: exroute/v1\nregions:\n${groups}`;
+    const found = measured('4 000 nested region groups', () => diagnose(text));
+    expect(found.map((d) => [d.code, d.line, d.column])).toEqual([['EXR_GROUP_TOO_DEEP', 3, 3]]);
+    expect(found[0]!.message).toContain('G0 → G1 → G2 → G3 → … → G3998 → G3999');
+  }, 30_000);
+
+  it('accepts 16 levels of region groups and rejects 17', () => {
+    const chain = (levels: number) =>
+      `apiVersion: exroute/v1\nregions:\n${Array.from(
+        { length: levels },
+        (_, i) => `  G${i}: [${i + 1 < levels ? `G${i + 1}` : 'XX'}]\n`,
+      ).join('')}`;
+    expect(diagnose(chain(16)).map((d) => d.code)).toEqual([]);
+    expect(diagnose(chain(17)).map((d) => d.code)).toEqual(['EXR_GROUP_TOO_DEEP']);
+  });
+
+  it('rejects a chain of 4 000 recipient groups (the router overflowed its stack)', () => {
+    const n = 4_000;
+    const text = `apiVersion: exroute/v1\nrecipients:\n${Array.from(
+      { length: n },
+      (_, i) => `  g${i}: { members: [${i + 1 < n ? `g${i + 1}` : 'leaf'}] }\n`,
+    ).join('')}  leaf: { email: a@example.com }\n`;
+    const found = measured('4 000 nested recipient groups', () => diagnose(text));
+    expect(found.map((d) => [d.code, d.line])).toEqual([['EXR_GROUP_TOO_DEEP', 3]]);
+  }, 30_000);
+
+  it('createRouter reports a deep recipient chain built in code instead of overflowing', () => {
+    const ruleSet = parseRuleSet(
+      `${HEAD}rules:\n  - id: r\n    notify: [{ to: [g0], template: alert }]\n`.replace(
+        'recipients:\n',
+        `recipients:\n  g0: { members: [ops] }\n`,
+      ),
+    );
+    const recipients = new Map(ruleSet.recipients);
+    const ops = recipients.get('ops')!;
+    for (let i = 0; i < 20_000; i++) {
+      recipients.set(`g${i}`, {
+        ...ops,
+        key: `g${i}`,
+        addresses: {},
+        members: [i + 1 < 20_000 ? `g${i + 1}` : 'ops'],
+      });
+    }
+    let caught: unknown;
+    try {
+      createRouter({ ...ruleSet, recipients });
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toBeInstanceOf(RuleSetError);
+    expect((caught as RuleSetError).diagnostics.map((d) => d.code)).toContain('EXR_GROUP_TOO_DEEP');
+  });
+
+  it('rejects region groups that expand to more than a million memberships', () => {
+    const big = Array.from({ length: 1_000 }, (_, i) => `R${i}`).join(', ');
+    const many = Array.from({ length: 1_100 }, (_, i) => `  G${i}: [BIG]\n`).join('');
+    const text = `apiVersion: exroute/v1\nregions:\n  BIG: [${big}]\n${many}`;
+    const found = measured('1 100 groups × 1 000 regions', () => diagnose(text));
+    expect(found.map((d) => d.code)).toEqual(['EXR_REGION_GROUPS_TOO_LARGE']);
+  }, 30_000);
+
+  it('warns once per recipient and channel, not once per rule (1 000 rules × 1 000 members)', () => {
+    const n = 1_000;
+    const members = Array.from({ length: n }, (_, i) => `m${i}`).join(', ');
+    const leaves = Array.from(
+      { length: n },
+      (_, i) => `  m${i}: { email: m${i}@example.com }\n`,
+    ).join('');
+    const rules = Array.from(
+      { length: n },
+      (_, i) => `  - id: r${i}\n    notify: [{ to: [big], template: alert }]\n`,
+    ).join('');
+    const text = `apiVersion: exroute/v1\nrecipients:\n  big: { members: [${members}] }\n${leaves}templates:\n  alert: { id: T, channels: [email, sms] }\nrules:\n${rules}`;
+    const found = measured('1 000 rules × 1 000-member group', () => diagnose(text));
+    // Before: 1 000 000 warnings in 21 s.
+    expect(found).toHaveLength(n);
+    expect(new Set(found.map((d) => d.code))).toEqual(new Set(['EXR_NO_ADDRESS_FOR_CHANNEL']));
+  }, 30_000);
+
+  it('finds a duplicate among 40 000 keys of one mapping in linear time (yaml compares pairwise)', () => {
+    const keys = Array.from({ length: 40_000 }, (_, i) => `    k${i}: v\n`).join('');
+    const text = `apiVersion: exroute/v1\nmetadata:\n  labels:\n${keys}    k7: again\n`;
+    const found = measured('40 000 keys + a duplicate', () => diagnose(text));
+    expect(found.map((d) => [d.code, d.line, d.column])).toEqual([
+      ['EXR_YAML_DUPLICATE_KEY', 40_004, 5],
+    ]);
+  }, 30_000);
+});
