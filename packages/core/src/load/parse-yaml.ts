@@ -62,6 +62,20 @@ export function parseYamlSource(source: RuleSource, report: Report): ParsedRuleF
   const positions = new SourcePositions(file, doc, lineCounter, source.text);
   let failed = reportYamlProblems(doc, positions, report);
   if (!failed) failed = !checkTree(doc, positions, report);
+  if (!failed) {
+    for (const offset of duplicateKeyOffsets(doc)) {
+      failed = true;
+      const where = positions.atOffset(offset);
+      report({
+        code: 'EXR_YAML_DUPLICATE_KEY',
+        severity: 'error',
+        message: 'this key appears twice in the same mapping; keep one of them',
+        file,
+        line: where.line,
+        column: where.column,
+      });
+    }
+  }
   if (failed) return undefined;
   let value: unknown;
   try {
@@ -180,8 +194,6 @@ function checkTree(doc: Document, positions: SourcePositions, report: Report): b
   /** Alias expansions inside each anchored node, known once the walk has left it. */
   const expansionsWithin = new Map<unknown, number>();
   let expansions = 0;
-  let duplicates = 0;
-  let duplicatesFound = false;
   const stack: { node: unknown; depth: number; leaving: boolean; before: number }[] = [
     { node: doc.contents, depth: 1, leaving: false, before: 0 },
   ];
@@ -254,9 +266,6 @@ function checkTree(doc: Document, positions: SourcePositions, report: Report): b
         node,
       );
     }
-    if (isMap(node) && !reportDuplicateKeys(node, positions, report, () => ++duplicates)) {
-      duplicatesFound = true;
-    }
     ancestors.add(node);
     stack.push({ node, depth, leaving: true, before: expansions });
     const children: unknown[] = [];
@@ -270,42 +279,7 @@ function checkTree(doc: Document, positions: SourcePositions, report: Report): b
       }
     }
   }
-  return !duplicatesFound;
-}
-
-/**
- * Reports every key of `map` that repeats an earlier scalar key of the same mapping (keys compare
- * as strings, as `stringKeys` reads them), up to `MAX_PARSER_DIAGNOSTICS` per file; true when
- * there is none. One Set per mapping: linear in its size.
- */
-function reportDuplicateKeys(
-  map: { items: unknown[] },
-  positions: SourcePositions,
-  report: Report,
-  count: () => number,
-): boolean {
-  const seen = new Set<string>();
-  let clean = true;
-  for (const item of map.items) {
-    if (!isPair(item) || !isScalar(item.key)) continue;
-    const key = String(item.key.value);
-    if (!seen.has(key)) {
-      seen.add(key);
-      continue;
-    }
-    clean = false;
-    if (count() > MAX_PARSER_DIAGNOSTICS) continue;
-    const where = positions.atOffset(item.key.range?.[0] ?? 0);
-    report({
-      code: 'EXR_YAML_DUPLICATE_KEY',
-      severity: 'error',
-      message: 'this key appears twice in the same mapping; keep one of them',
-      file: positions.file,
-      line: where.line,
-      column: where.column,
-    });
-  }
-  return clean;
+  return true;
 }
 
 // Integer literals as the YAML 1.2 core schema writes them: decimal (also with a zero fraction,
@@ -337,4 +311,35 @@ export function valueDepthExceeds(value: unknown, limit: number): boolean {
     for (const child of Object.values(current)) stack.push({ value: child, depth: depth + 1 });
   }
   return false;
+}
+
+/**
+ * Source offsets of the mapping keys that repeat an earlier key of the same mapping (keys compare
+ * as strings), at most `limit` of them, in document order: the linear replacement for yaml's
+ * `uniqueKeys`, which compares each key with every earlier one. Parse with `uniqueKeys: false`
+ * and report these instead. Walks the node tree without recursion.
+ */
+export function duplicateKeyOffsets(doc: Document, limit = MAX_PARSER_DIAGNOSTICS): number[] {
+  const offsets: number[] = [];
+  const stack: unknown[] = [doc.contents];
+  while (stack.length > 0 && offsets.length < limit) {
+    const node = stack.pop();
+    if (!isCollection(node)) continue;
+    if (isMap(node)) {
+      const seen = new Set<string>();
+      for (const item of node.items) {
+        if (!isPair(item) || !isScalar(item.key)) continue;
+        const key = String(item.key.value);
+        if (seen.has(key) && offsets.length < limit) offsets.push(item.key.range?.[0] ?? 0);
+        seen.add(key);
+      }
+    }
+    const children: unknown[] = [];
+    for (const item of node.items) {
+      if (isPair(item)) children.push(item.key, item.value);
+      else children.push(item);
+    }
+    for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]);
+  }
+  return offsets.sort((a, b) => a - b);
 }
