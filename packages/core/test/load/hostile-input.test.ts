@@ -443,4 +443,26 @@ describe('found by fuzzing: shapes that cost quadratic time or overflowed the st
       ['EXR_YAML_DUPLICATE_KEY', 40_004, 5],
     ]);
   }, 30_000);
+
+  it('hints for 1 000 unknown recipients against 1 000 defined ones in linear time', () => {
+    const n = 1_000;
+    const recipients = Array.from(
+      { length: n },
+      (_, i) => `  recipient-number-${i}: { email: m${i}@example.com }\n`,
+    ).join('');
+    const rules = Array.from(
+      { length: n },
+      (_, i) => `  - id: r${i}\n    notify: [{ to: [unknown-recipient-${i}], template: alert }]\n`,
+    ).join('');
+    const text = `apiVersion: exroute/v1\nrecipients:\n${recipients}templates:\n  alert: { id: T, channels: [email] }\nrules:\n${rules}`;
+    // Before: every lookup compared with every recipient (37 s for 1 000 × 1 000).
+    const found = measured('1 000 unknown recipients × 1 000 defined', () => diagnose(text));
+    expect(found).toHaveLength(n);
+    expect(found.every((d) => d.code === 'EXR_UNKNOWN_RECIPIENT')).toBe(true);
+    // A plain typo still gets its hint.
+    const typo = diagnose(
+      `apiVersion: exroute/v1\nrecipients:\n${recipients}  legal-team: { email: l@example.com }\ntemplates:\n  alert: { id: T, channels: [email] }\nrules:\n  - id: r\n    notify: [{ to: [legal-taem], template: alert }]\n`,
+    );
+    expect(typo.map((d) => d.hint)).toEqual(["did you mean 'legal-team'?"]);
+  }, 60_000);
 });
