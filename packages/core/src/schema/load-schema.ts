@@ -66,3 +66,24 @@ export function compileShippedSchema(
   ajv.addFormat('date-time', { type: 'string', validate: isRfc3339DateTime });
   return ajv.compile(readShippedSchema(name));
 }
+
+/** Like `compileShippedSchema`, for one entry of the schema's `definitions`. */
+export function compileShippedSchemaDefinition(
+  name: 'ruleset.schema.json',
+  definition: string,
+  allErrors: boolean,
+): ValidateFunction {
+  const ajv = new Ajv({
+    strict: true,
+    allowUnionTypes: true,
+    $data: false,
+    allErrors,
+    verbose: true,
+  });
+  ajv.addFormat('date-time', { type: 'string', validate: isRfc3339DateTime });
+  const schema = readShippedSchema(name) as { $id?: string };
+  ajv.addSchema(schema);
+  const validate = ajv.getSchema(`${schema.$id ?? ''}#/definitions/${definition}`);
+  if (validate === undefined) throw new Error(`schema ${name} has no definition ${definition}`);
+  return validate;
+}
