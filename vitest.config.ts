@@ -16,7 +16,12 @@ export default defineConfig({
     ],
   },
   test: {
-    include: ['packages/*/test/**/*.test.ts', 'examples/**/*.test.ts', 'rules/**/*.test.ts'],
+    include: [
+      'packages/*/test/**/*.test.ts',
+      'docs/test/**/*.test.ts',
+      'examples/**/*.test.ts',
+      'rules/**/*.test.ts',
+    ],
     exclude: ['**/node_modules/**', '**/dist/**'],
     testTimeout: 30_000,
     hookTimeout: 30_000,
