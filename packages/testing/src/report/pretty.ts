@@ -11,6 +11,11 @@ export interface PrettyReportOptions {
   coverage?: boolean;
   /** Minimum coverage percentage; shown with the coverage line when set. */
   minCoverage?: number;
+  /**
+   * The case filter the run used, if any: the coverage line then says that only the selected
+   * cases were counted, since rules exercised by the other cases show as uncovered.
+   */
+  filter?: string;
 }
 
 /**
@@ -51,6 +56,11 @@ export function formatPrettyReport(
     lines.push(
       `Coverage: ${coverage.covered}/${coverage.total} rules matched, ${coverage.percent}%${minimum}`,
     );
+    if (options.filter !== undefined) {
+      lines.push(
+        `  counted over only the ${summary.cases} case(s) whose name contains '${options.filter}': rules that other cases exercise show as not matched; run without --filter for the suite's coverage`,
+      );
+    }
     if (options.coverage === true) {
       for (const rule of coverage.uncovered) {
         lines.push(
