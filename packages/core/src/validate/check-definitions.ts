@@ -17,6 +17,7 @@ import type {
   RuleDraft,
   SharedConditionDraft,
 } from './collect-definitions.js';
+import { ADDRESS_CHANNELS } from './collect-definitions.js';
 import { desugarWhen } from './desugar-when.js';
 import { didYouMean } from './did-you-mean.js';
 import { findCycles } from './find-cycles.js';
@@ -371,9 +372,12 @@ function checkNotify(
     );
   }
   const ownChannels = Array.isArray(entry['channels']) ? stringList(entry['channels']) : undefined;
+  // An unknown channel (`e-mail`) is the schema's finding; no address or template can have it.
+  const knownChannel = (channel: string): boolean =>
+    (ADDRESS_CHANNELS as readonly string[]).includes(channel);
   if (ownChannels !== undefined && template !== undefined) {
     ownChannels.forEach((channel, index) => {
-      if (template.channels.includes(channel)) return;
+      if (template.channels.includes(channel) || !knownChannel(channel)) return;
       reporter.warning(
         'EXR_CHANNEL_NOT_IN_TEMPLATE',
         `template '${template.key}' does not list channel '${channel}'; check the template exists on that channel in Notifications`,
@@ -385,7 +389,7 @@ function checkNotify(
   to.forEach((key, index) => {
     for (const { leaf, via } of expandRecipient(key, defs.recipients)) {
       for (const channel of channels) {
-        if ((leaf.addresses[channel]?.length ?? 0) > 0) continue;
+        if ((leaf.addresses[channel]?.length ?? 0) > 0 || !knownChannel(channel)) continue;
         reporter.warning(
           'EXR_NO_ADDRESS_FOR_CHANNEL',
           `recipient '${leaf.key}'${via.length > 0 ? ` (via ${via.join(' → ')})` : ''} has no ${channel} address, so it gets no ${channel} notification from this entry; add one or drop the channel`,

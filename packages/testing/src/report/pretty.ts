@@ -41,6 +41,20 @@ export function formatPrettyReport(
     );
     for (const diagnostic of suite.diagnostics)
       lines.push(`    ${formatDiagnosticLine(diagnostic)}`);
+    // When the suite's rules do not load, every case fails for that one reason, already listed
+    // with the suite: say it once instead of once per case.
+    const notRun = suite.cases.filter(
+      (c) =>
+        c.outcome === 'error' &&
+        c.diagnostics.length > 0 &&
+        c.diagnostics.every((d) => d.code === 'EXR_SUITE_RULES_INVALID'),
+    );
+    if (notRun.length > 0 && notRun.length === suite.cases.length) {
+      lines.push(
+        `  ${palette.fail('!')} ${notRun.length} case(s) not run: the suite's rules do not load (see above)`,
+      );
+      continue;
+    }
     for (const testCase of suite.cases) lines.push(...caseLines(testCase, palette));
   }
   const { summary } = result;
