@@ -82,7 +82,11 @@ interface BashRun {
  * `stateFile`), and saves the variables it sets for the blocks after it.
  */
 function runBash(script: string, cwd: string, stateFile: string): Promise<BashRun> {
+  const bin = JSON.stringify(join(cwd, 'node_modules', '.bin', 'exroute'));
   const wrapped = [
+    // `npx exroute` runs the local node_modules/.bin/exroute, as npx does — without npm's own
+    // start-up (most of a block's time). Anything else still goes to the real npx.
+    `npx() { if [ "$1" = exroute ] && [ -x ${bin} ]; then shift; ${bin} "$@"; else command npx "$@"; fi; }`,
     'set -eo pipefail',
     '__exroute_before=" $(compgen -v | tr "\\n" " ") "',
     `[ -f ${JSON.stringify(stateFile)} ] && source ${JSON.stringify(stateFile)}`,

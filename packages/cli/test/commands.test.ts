@@ -11,7 +11,7 @@ import {
   RULES,
   TempProject,
 } from './fixtures.js';
-import { runExroute } from './run-exroute.js';
+import { runInProcess } from './run-in-process.js';
 
 const ESC = '\u001b[';
 let project: TempProject;
@@ -25,8 +25,11 @@ beforeAll(() => {
 });
 afterAll(() => project.remove());
 
+// Every command, end to end through runCli in this process: the same parser, commands and
+// output as the binary without a Node start per run. binary.e2e.test.ts spawns the real binary
+// for what only a process shows (its environment, exit code, pipes).
 const run = (args: string[], input?: string, env?: Record<string, string>) =>
-  runExroute(args, {
+  runInProcess(args, {
     cwd: project.root,
     ...(input !== undefined ? { input } : {}),
     ...(env ? { env } : {}),
@@ -155,12 +158,12 @@ describe('exroute test', () => {
   });
 
   it('finds every *.suite.yaml under the working directory by default', async () => {
-    const result = await runExroute(['test', '--reporter', 'json'], {
+    const result = await runInProcess(['test', '--reporter', 'json'], {
       cwd: join(project.root, 'passing'),
     });
     expect(result.code).toBe(0);
     expect((JSON.parse(result.stdout) as { summary: { cases: number } }).summary.cases).toBe(1);
-    const none = await runExroute(['test'], { cwd: join(project.root, 'rules') });
+    const none = await runInProcess(['test'], { cwd: join(project.root, 'rules') });
     expect(none.code).toBe(2);
     expect(none.stdout).toContain('EXR_SUITE_NONE_FOUND');
   });

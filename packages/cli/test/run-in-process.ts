@@ -32,19 +32,25 @@ export async function runInProcess(
   const stderr = new Captured(options.tty?.stderr ?? false);
   const stdin = new PassThrough();
   stdin.end(options.input ?? '');
-  const previous = process.cwd();
-  process.chdir(options.cwd);
-  let code: number;
-  try {
-    code = await runCli(args, {
-      stdout,
-      stderr,
-      stdin,
-      env: options.env ?? {},
-      cwd: options.cwd,
-    });
-  } finally {
-    process.chdir(previous);
-  }
+  // The working directory is process-wide: runs take turns, so concurrent ones never mix.
+  const turn = queue.then(async () => {
+    const previous = process.cwd();
+    process.chdir(options.cwd);
+    try {
+      return await runCli(args, {
+        stdout,
+        stderr,
+        stdin,
+        env: options.env ?? {},
+        cwd: options.cwd,
+      });
+    } finally {
+      process.chdir(previous);
+    }
+  });
+  queue = turn.catch(() => undefined);
+  const code = await turn;
   return { code, stdout: stdout.text, stderr: stderr.text };
 }
+
+let queue: Promise<unknown> = Promise.resolve();
