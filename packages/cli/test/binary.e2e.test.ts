@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator } from '@exroute/notifications/emulator';
 import type { NotificationsEmulator } from '@exroute/notifications/emulator';
-import { LEGAL_EVENT, PASSING_SUITE, RULES, TempProject } from './fixtures.js';
+import { LEGAL_EVENT, PASSING_SUITE, RULES, TempProject, emulatorEnv } from './fixtures.js';
 import { runExroute } from './run-exroute.js';
 
 // The built binary itself, spawned: what only a real process shows — the shebang and ESM
@@ -58,13 +58,7 @@ describe('the exroute binary', () => {
       const result = await run(
         ['route', '--rules', 'rules', '--send', '-'],
         `${JSON.stringify(LEGAL_EVENT)}\n`,
-        {
-          EXROUTE_NOTIFICATIONS_URL: emulator.url,
-          EXROUTE_AUTH_URL: emulator.authUrl,
-          EXROUTE_TENANT: emulator.tenant,
-          EXROUTE_CLIENT_ID: emulator.clientId,
-          EXROUTE_CLIENT_SECRET: emulator.clientSecret,
-        },
+        emulatorEnv(emulator),
       );
       expect(result.stderr).toMatch(/1 requests delivered, 0 not delivered/);
       expect(result.code).toBe(0);

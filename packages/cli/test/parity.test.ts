@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator } from '@exroute/notifications/emulator';
 import type { NotificationsEmulator } from '@exroute/notifications/emulator';
-import { TempProject } from './fixtures.js';
+import { TempProject, emulatorEnv } from './fixtures.js';
 import { runInProcess } from './run-in-process.js';
 
 // What the libraries can do, the CLI can do: normalize with a mapping file, show only matched
@@ -199,13 +199,7 @@ describe('route --send and deferred notifications', () => {
   afterAll(() => emulator.close());
 
   it('sends what is due now and holds back, reports and counts what is deferred', async () => {
-    const env = {
-      EXROUTE_NOTIFICATIONS_URL: emulator.url,
-      EXROUTE_AUTH_URL: emulator.authUrl,
-      EXROUTE_TENANT: emulator.tenant,
-      EXROUTE_CLIENT_ID: emulator.clientId,
-      EXROUTE_CLIENT_SECRET: emulator.clientSecret,
-    };
+    const env = emulatorEnv(emulator);
     // 20:00 UTC on a Saturday in 2099: the office is closed, so the digest waits for Monday.
     const result = await run(
       ['route', '--rules', 'rules', '--at', '2099-06-06T20:00:00Z', '--send', 'lapse.json'],
