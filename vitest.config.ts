@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
@@ -28,6 +29,9 @@ export default defineConfig({
     // time of the suite from ~2 minutes to well under one. Tests must therefore leave no global
     // state behind (no vi.mock, no process.env writes; runInProcess restores the cwd).
     isolate: false,
+    // vitest's default is one worker fewer than cores: one worker on a 2-core machine, idle while
+    // a test waits for a child process (the CLI binary, the demo, npm). A third overlaps those waits.
+    maxWorkers: Math.max(3, availableParallelism()),
     testTimeout: 30_000,
     hookTimeout: 30_000,
     reporters: process.env.EXROUTE_JSON_REPORT ? ['default', 'json'] : ['default'],
