@@ -66,6 +66,7 @@ function runChecks(
   const positions = new Map<string, SourcePositions>();
   const reporter = new LocatedReporter(positions, report);
   const definitions = emptyDefinitions();
+  const values = new Map<string, unknown>();
   for (const source of distinctFilenames(sources)) {
     const parsed = parseYamlSource(source, report);
     if (parsed === undefined) {
@@ -73,6 +74,7 @@ function runChecks(
       continue;
     }
     positions.set(parsed.file, parsed.positions);
+    values.set(parsed.file, parsed.value);
     if (checkFileStructure(parsed, reporter))
       collectFile(parsed.file, parsed.value, definitions, reporter);
     else definitions.files.push(parsed.file);
@@ -87,6 +89,7 @@ function runChecks(
     locate: (file, pointer) => reporter.locate({ file, segments: fromPointer(pointer) }),
     hasErrors: () => diagnostics.some((d) => d.severity === 'error'),
   });
+  nameRules(diagnostics, values);
   const order = new Map(definitions.files.map((file, index) => [file, index]));
   diagnostics.sort(
     (a, b) =>
@@ -116,6 +119,30 @@ function runChecks(
     warnings: diagnostics.filter((d) => d.severity === 'warning'),
   };
   return { ruleSet, diagnostics };
+}
+
+/**
+ * Prefixes the message of every diagnostic inside a rule with the rule's index and id
+ * (`rules[3] 'review-billing-de': …`): a pointer such as /rules/3/notify/0 is exact, but a person
+ * looks for the rule by its id.
+ */
+function nameRules(diagnostics: Diagnostic[], values: ReadonlyMap<string, unknown>): void {
+  diagnostics.forEach((diagnostic, index) => {
+    const match = /^\/rules\/(\d+)(?:\/|$)/.exec(diagnostic.pointer ?? '');
+    if (match === null || diagnostic.file === undefined) return;
+    const data = values.get(diagnostic.file);
+    const rules =
+      typeof data === 'object' && data !== null && !Array.isArray(data)
+        ? (data as { rules?: unknown }).rules
+        : undefined;
+    const rule = Array.isArray(rules) ? (rules[Number(match[1])] as unknown) : undefined;
+    const id =
+      typeof rule === 'object' && rule !== null && !Array.isArray(rule)
+        ? (rule as { id?: unknown }).id
+        : undefined;
+    const name = `rules[${match[1]}]${typeof id === 'string' && id.length <= 200 ? ` '${id}'` : ''}`;
+    diagnostics[index] = { ...diagnostic, message: `${name}: ${diagnostic.message}` };
+  });
 }
 
 /**
