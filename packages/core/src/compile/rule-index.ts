@@ -1,169 +1,198 @@
-import type { RuleDefinition } from '../model/rule-set.js';
-import { conditionShape, isFactValueReference, leafPath } from './condition-shape.js';
+import type { Condition } from '../model/condition.js';
+import { PinAnalysis } from './condition-pins.js';
+import type { ConditionPin, PinAnalysisContext } from './condition-pins.js';
 import type { EvaluationScope } from './evaluation-scope.js';
 import { compileFactReader } from './fact-reader.js';
-import { internString } from './intern-string.js';
 import type { FactReader } from './fact-reader.js';
 
-/** Top-level event fields a rule can pin down with `equal` / `in`, and so be indexed on. */
-export const INDEXED_FIELDS = [
-  'type',
-  'documentType',
-  'region',
-  'channel',
-  'priority',
-  'source',
-  'tenant',
-] as const;
-
-/** A field a rule pins down: the rule can only match when the event's field is one of `values`. */
-export interface RulePin {
-  readonly field: string;
-  readonly values: ReadonlySet<unknown>;
-}
-
-const INDEXED = new Set<string>(INDEXED_FIELDS);
+/** Most keys one rule is filed under when it is filed under two facts (values × values). */
+const MAX_PAIR_KEYS = 16;
+/** A second fact is used only when it keeps at most this share of the values rules pin on it. */
+const MAX_SECOND_SELECTIVITY = 0.5;
 
 /**
- * The fields a rule pins down: leaves directly under its top-level `all` that compare an indexed
- * field (no path, no decorator, literal value) with `equal` or with `in` over a list. Such a leaf
- * holds only when the field is `===` one of the values, so the rule is no candidate otherwise.
- * NaN is left out of the values because it never equals anything while a Map would find it.
- */
-export function pinsOf(rule: RuleDefinition): RulePin[] {
-  const pins: RulePin[] = [];
-  const top = rule.condition.all;
-  if (!Array.isArray(top)) return pins;
-  for (const leaf of top) {
-    if (conditionShape(leaf) !== 'leaf') continue;
-    const { fact, operator, value } = leaf as { fact: unknown; operator: unknown; value: unknown };
-    if (typeof fact !== 'string' || !INDEXED.has(fact)) continue;
-    if (leafPath(leaf as { path?: string }) !== undefined || isFactValueReference(value)) continue;
-    if (operator === 'equal') {
-      pins.push({ field: fact, values: new Set(isNaNValue(value) ? [] : [internString(value)]) });
-    } else if (operator === 'in' && Array.isArray(value)) {
-      pins.push({
-        field: fact,
-        values: new Set(value.filter((v) => !isNaNValue(v)).map(internString)),
-      });
-    }
-  }
-  return pins;
-}
-
-function isNaNValue(value: unknown): boolean {
-  return typeof value === 'number' && Number.isNaN(value);
-}
-
-/**
- * Candidate lookup for `route`. Each rule is filed under the one pinned field that narrows it
- * most (or under "always" when it pins nothing), per value, as rule ranks in evaluation order.
- * An event reads each pinned field once, looks up one bucket per field, and merges those sorted
- * lists into the candidates in evaluation order (no duplicates: a rule sits under one field
- * only). A candidate's other pins are checked against the values already read, so a rule that
- * pins `type` and `documentType` costs a set lookup, not a condition run, when either differs.
+ * Candidate lookup for `route`. Pin analysis (`PinAnalysis`) proves, per rule, which facts its
+ * condition pins down, whatever syntax wrote it. Each rule is filed under its most selective
+ * pinned fact, or under a pair of them (nested maps, no per-event key building), or under
+ * "always" when it pins nothing; a rule that provably never holds is filed nowhere. An event reads
+ * each indexed fact once, looks up one bucket per access path, and merges those lists (rule
+ * ranks, each sorted) into the candidates in evaluation order; a rule sits under one access path
+ * only, so there are no duplicates. A candidate's other pins on indexed facts are checked against
+ * the values already read, so a pin that fails costs a comparison, not a condition run.
  */
 export class RuleIndex {
-  /** Every pinned field of any rule, in slot order. */
+  /** Per slot (an indexed fact): how the event's value is read, exactly as the leaves read it. */
   private readonly readers: readonly FactReader[];
-  /** Per slot: value → the rules filed under that field and value (empty map when none is). */
-  private readonly buckets: readonly ReadonlyMap<unknown, Bucket>[];
+  private readonly singlePaths: readonly SinglePath[];
+  private readonly pairPaths: readonly PairPath[];
   private readonly always: Bucket;
-  /** Per rank: the pins other than the one it is filed under, as (slot, values) pairs. */
+  /** Per rank: the pins on indexed facts other than its access path's, as (slot, values). */
   private readonly otherPins: readonly (readonly PinCheck[])[];
-  /** Per rank: every pin, for `admits`. */
-  private readonly allPins: readonly (readonly PinCheck[])[];
+  /** Per rank: every pin with its own reader, for `admits`. */
+  private readonly allPins: readonly (readonly {
+    read: FactReader;
+    values: ReadonlySet<unknown>;
+  }[])[];
   private readonly values: unknown[];
   private readonly lists: Bucket[];
   private readonly heads: Int32Array;
 
-  /** `rules` must be in evaluation order (rank = position). */
-  constructor(rules: readonly RuleDefinition[]) {
-    const pinsByRank = rules.map(pinsOf);
-    const popularity = new Map<string, Map<unknown, number>>();
-    const slotOf = new Map<string, number>();
+  /** `conditions` must be in evaluation order (rank = position). */
+  constructor(conditions: readonly Condition[], context: PinAnalysisContext) {
+    const analysis = new PinAnalysis(context);
+    const pinsByRank = conditions.map((condition) => analysis.pinsOf(condition));
+    const known = new Map<string, Set<unknown>>();
     for (const pins of pinsByRank) {
       for (const pin of pins) {
-        if (!slotOf.has(pin.field)) slotOf.set(pin.field, slotOf.size);
-        let counts = popularity.get(pin.field);
-        if (counts === undefined) popularity.set(pin.field, (counts = new Map<unknown, number>()));
-        for (const v of pin.values) counts.set(v, (counts.get(v) ?? 0) + 1);
+        let values = known.get(pin.key);
+        if (values === undefined) known.set(pin.key, (values = new Set()));
+        for (const v of pin.values) values.add(v);
       }
     }
-    const fields = [...slotOf.keys()];
-    const byField = fields.map(() => new Map<unknown, number[]>());
+    const selectivity = (pin: ConditionPin): number =>
+      pin.values.size / Math.max(1, known.get(pin.key)!.size);
+
+    const slotOf = new Map<string, number>();
+    const slotPins: ConditionPin[] = [];
+    const slot = (pin: ConditionPin): number => {
+      let found = slotOf.get(pin.key);
+      if (found === undefined) {
+        slotOf.set(pin.key, (found = slotPins.length));
+        slotPins.push(pin);
+      }
+      return found;
+    };
+    const singles = new Map<number, Map<unknown, number[]>>();
+    const pairs = new Map<
+      string,
+      { first: number; second: number; root: Map<unknown, Map<unknown, number[]>> }
+    >();
     const always: number[] = [];
-    const otherPins: PinCheck[][] = [];
-    const allPins: PinCheck[][] = [];
+    const accessKeys: (readonly string[])[] = [];
     pinsByRank.forEach((pins, rank) => {
-      const chosen = selectivePin(pins, popularity);
-      const checks = pins.map((pin): PinCheck => {
-        const slot = slotOf.get(pin.field)!;
-        const [only] = pin.values;
-        return pin.values.size === 1
-          ? { slot, values: pin.values, single: true, value: only }
-          : { slot, values: pin.values, single: false, value: undefined };
-      });
-      allPins.push(checks);
-      otherPins.push(checks.filter((_, i) => pins[i] !== chosen));
-      if (chosen === undefined) {
+      const ordered = [...pins].sort(
+        (a, b) => selectivity(a) - selectivity(b) || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0),
+      );
+      const [first, second] = ordered;
+      if (first === undefined) {
+        accessKeys.push([]);
         always.push(rank);
         return;
       }
-      const buckets = byField[slotOf.get(chosen.field)!]!;
-      for (const v of chosen.values) {
-        let bucket = buckets.get(v);
-        if (bucket === undefined) buckets.set(v, (bucket = []));
-        bucket.push(rank);
+      // Provably never holds: no event needs it as a candidate.
+      if (first.values.size === 0) {
+        accessKeys.push([first.key]);
+        return;
+      }
+      const paired =
+        second !== undefined &&
+        selectivity(second) <= MAX_SECOND_SELECTIVITY &&
+        first.values.size * second.values.size <= MAX_PAIR_KEYS;
+      if (!paired) {
+        accessKeys.push([first.key]);
+        const s = slot(first);
+        let byValue = singles.get(s);
+        if (byValue === undefined) singles.set(s, (byValue = new Map<unknown, number[]>()));
+        for (const v of first.values) push(byValue, v, rank);
+        return;
+      }
+      const [outer, inner] = first.key < second.key ? [first, second] : [second, first];
+      accessKeys.push([outer.key, inner.key]);
+      const pathKey = `${outer.key}\u0001${inner.key}`;
+      let path = pairs.get(pathKey);
+      if (path === undefined) {
+        path = { first: slot(outer), second: slot(inner), root: new Map() };
+        pairs.set(pathKey, path);
+      }
+      for (const v of outer.values) {
+        let byInner = path.root.get(v);
+        if (byInner === undefined) path.root.set(v, (byInner = new Map<unknown, number[]>()));
+        for (const w of inner.values) push(byInner, w, rank);
       }
     });
-    this.readers = fields.map((field) => compileFactReader(field, undefined));
+
+    const otherPins = pinsByRank.map((pins, rank) =>
+      pins
+        .filter((pin) => slotOf.has(pin.key) && !accessKeys[rank]!.includes(pin.key))
+        .map((pin): PinCheck => {
+          const [only] = pin.values;
+          const s = slotOf.get(pin.key)!;
+          return pin.values.size === 1
+            ? { slot: s, values: pin.values, single: true, value: only }
+            : { slot: s, values: pin.values, single: false, value: undefined };
+        }),
+    );
     const bucketOf = (ranks: readonly number[]): Bucket => {
       const checkSlots = new Int32Array(ranks.length);
       const checkValues = ranks.map((rank, i) => {
         const others = otherPins[rank]!;
         const only = others[0];
-        if (others.length === 0) checkSlots[i] = NO_CHECK;
-        else if (others.length === 1 && only!.single) checkSlots[i] = only!.slot;
+        if (only === undefined) checkSlots[i] = NO_CHECK;
+        else if (others.length === 1 && only.single) checkSlots[i] = only.slot;
         else checkSlots[i] = FULL_CHECK;
         return checkSlots[i] >= 0 ? only!.value : undefined;
       });
       return { ranks: Int32Array.from(ranks), checkSlots, checkValues };
     };
-    this.buckets = byField.map(
-      (buckets) => new Map([...buckets].map(([value, ranks]) => [value, bucketOf(ranks)])),
-    );
+    const bucketsOf = (byValue: Map<unknown, number[]>): Map<unknown, Bucket> =>
+      new Map([...byValue].map(([value, ranks]) => [value, bucketOf(ranks)]));
+
+    this.readers = slotPins.map((pin) => compileFactReader(pin.fact, pin.segments));
+    this.singlePaths = [...singles].map(([s, byValue]) => ({
+      slot: s,
+      buckets: bucketsOf(byValue),
+    }));
+    this.pairPaths = [...pairs.values()].map((path) => ({
+      first: path.first,
+      second: path.second,
+      buckets: new Map([...path.root].map(([v, byInner]) => [v, bucketsOf(byInner)])),
+    }));
     this.always = bucketOf(always);
     this.otherPins = otherPins;
-    this.allPins = allPins;
-    this.values = new Array<unknown>(fields.length);
-    this.lists = new Array<Bucket>(fields.length + 1);
-    this.heads = new Int32Array(fields.length + 1);
+    const readerOf = new Map<string, FactReader>();
+    this.allPins = pinsByRank.map((pins) =>
+      pins.map((pin) => {
+        let read = readerOf.get(pin.key);
+        if (read === undefined)
+          readerOf.set(pin.key, (read = compileFactReader(pin.fact, pin.segments)));
+        return { read, values: pin.values };
+      }),
+    );
+    this.values = new Array<unknown>(slotPins.length);
+    const lists = this.singlePaths.length + this.pairPaths.length + 1;
+    this.lists = new Array<Bucket>(lists);
+    this.heads = new Int32Array(lists);
   }
 
   /**
-   * Whether every field rule `rank` pins holds one of its values for the event in `scope`;
+   * Whether every fact rule `rank` pins holds one of its values for the event in `scope`;
    * when false, the rule cannot match and `route` never evaluates it.
    */
   admits(rank: number, scope: EvaluationScope): boolean {
     for (const pin of this.allPins[rank]!) {
-      if (!pin.values.has(this.readers[pin.slot]!(scope))) return false;
+      if (!pin.values.has(pin.read(scope))) return false;
     }
     return true;
   }
 
   /**
    * Writes the candidate ranks for the event into `out` in evaluation order and returns how many
-   * there are. Allocation-free: the scratch arrays are reused, which is safe because routing is
-   * synchronous and nothing here calls back into user code.
+   * there are; every rule that can match the event is among them. Allocation-free: the scratch
+   * arrays are reused, which is safe because routing is synchronous and nothing here calls back
+   * into user code.
    */
   collect(scope: EvaluationScope, out: Int32Array): number {
-    const { readers, buckets, values, lists } = this;
+    const { readers, values, lists, singlePaths, pairPaths } = this;
+    for (let s = 0; s < readers.length; s++) values[s] = readers[s]!(scope);
     let listCount = 0;
-    for (let slot = 0; slot < readers.length; slot++) {
-      const value = readers[slot]!(scope);
-      values[slot] = value;
-      const bucket = buckets[slot]!.get(value);
+    for (let p = 0; p < singlePaths.length; p++) {
+      const path = singlePaths[p]!;
+      const bucket = path.buckets.get(values[path.slot]);
+      if (bucket !== undefined) lists[listCount++] = bucket;
+    }
+    for (let p = 0; p < pairPaths.length; p++) {
+      const path = pairPaths[p]!;
+      const bucket = path.buckets.get(values[path.first])?.get(values[path.second]);
       if (bucket !== undefined) lists[listCount++] = bucket;
     }
     if (this.always.ranks.length > 0) lists[listCount++] = this.always;
@@ -217,11 +246,30 @@ export class RuleIndex {
   }
 }
 
+function push(map: Map<unknown, number[]>, key: unknown, rank: number): void {
+  const ranks = map.get(key);
+  if (ranks === undefined) map.set(key, [rank]);
+  else ranks.push(rank);
+}
+
 const NO_CHECK = -1;
 const FULL_CHECK = -2;
 
+/** Rules filed under one fact's value: value → bucket. */
+interface SinglePath {
+  readonly slot: number;
+  readonly buckets: ReadonlyMap<unknown, Bucket>;
+}
+
+/** Rules filed under two facts' values: first value → second value → bucket. */
+interface PairPath {
+  readonly first: number;
+  readonly second: number;
+  readonly buckets: ReadonlyMap<unknown, ReadonlyMap<unknown, Bucket>>;
+}
+
 /**
- * Rules filed under one value, in evaluation order. Each entry carries its rule's other pin
+ * Rules filed under one key, in evaluation order. Each entry carries its rule's other pin
  * inline when that is a single `equal` (`checkSlots[i]` ≥ 0, compared with `checkValues[i]`),
  * so scanning a bucket reads three contiguous arrays; `NO_CHECK` means no other pin,
  * `FULL_CHECK` several (checked through `otherPins`).
@@ -233,32 +281,13 @@ interface Bucket {
 }
 
 /**
- * One pin as the index checks it: the slot of the field's value and the values allowed; a pin
- * with one value (`equal`) is checked with `===`, which agrees with the set here because NaN
- * never gets into it.
+ * One pin as the index checks it: the slot of the fact's value and the values allowed; a pin
+ * with one value is checked with `===`, which agrees with the set here because NaN never gets
+ * into it.
  */
 interface PinCheck {
   readonly slot: number;
   readonly values: ReadonlySet<unknown>;
   readonly single: boolean;
   readonly value: unknown;
-}
-
-/** The pin whose values are shared by the fewest rules: the narrowest bucket to file under. */
-function selectivePin(
-  pins: readonly RulePin[],
-  popularity: ReadonlyMap<string, ReadonlyMap<unknown, number>>,
-): RulePin | undefined {
-  let best: RulePin | undefined;
-  let bestCost = Number.POSITIVE_INFINITY;
-  for (const pin of pins) {
-    const counts = popularity.get(pin.field)!;
-    let cost = 0;
-    for (const v of pin.values) cost += counts.get(v) ?? 0;
-    if (cost < bestCost) {
-      bestCost = cost;
-      best = pin;
-    }
-  }
-  return best;
 }
