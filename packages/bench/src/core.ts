@@ -10,12 +10,14 @@ import { createReferenceRouter, createRouter, loadRuleSet } from '@exroute/core'
 import type { NormalizedEvent, RuleSet } from '@exroute/core';
 import { heapUsedAfterGc, measureAsync, measureSync, timeMs } from './measure.js';
 import { generateEvents, generateWorkload, toHandWrittenRules } from './workload.js';
-import type { Workload } from './workload.js';
+import type { RuleFormat, Workload, WorkloadShape } from './workload.js';
 
 /** How long and how big to run; the defaults are the documented full run. */
 export interface CoreBenchOptions {
-  /** Rule-set sizes; default 10, 100, 1,000 and 10,000. */
+  /** Sizes of the `mixed` rule set, each written in both formats; default 10, 100, 1,000, 10,000. */
   sizes?: readonly number[];
+  /** Sizes of issue 15's `pinned` rule set, in both formats; default 10,000. */
+  pinnedSizes?: readonly number[];
   /** Measured time per compiled-router and hand-written-loop cell, in ms. */
   budgetMs?: number;
   /** Measured time per json-rules-engine cell, in ms (it is sampled, not run to completion). */
@@ -26,6 +28,8 @@ export interface CoreBenchOptions {
 
 /** One row of the table. */
 export interface CoreBenchRow {
+  shape: WorkloadShape;
+  format: RuleFormat;
   rules: number;
   /** `loadRuleSet` of the generated YAML (parse, validate, semantic checks). */
   loadMs: number;
@@ -48,6 +52,8 @@ export interface CoreBenchRow {
 }
 
 const FULL_SIZES = [10, 100, 1_000, 10_000] as const;
+const PINNED_SIZES = [10_000] as const;
+const FORMATS: readonly RuleFormat[] = ['when', 'conditions'];
 const EVENT_POOL = 2_000;
 const AGREEMENT_SAMPLE = 200;
 /** The instant `$now` and decisions are computed for, so runs are comparable. */
@@ -56,24 +62,31 @@ const CLOCK = (): Date => new Date('2026-03-02T10:15:00Z');
 /** Runs the core benchmark and prints a Markdown table with ratios against both baselines. */
 export async function runCoreBench(options: CoreBenchOptions = {}): Promise<CoreBenchRow[]> {
   const print = options.print ?? console.log;
-  const sizes = options.sizes ?? FULL_SIZES;
   const budgetMs = options.budgetMs ?? 2_000;
   const referenceBudgetMs = options.referenceBudgetMs ?? 3_000;
+  const cases: { shape: WorkloadShape; size: number }[] = [
+    ...(options.sizes ?? FULL_SIZES).map((size) => ({ shape: 'mixed' as const, size })),
+    ...(options.pinnedSizes ?? PINNED_SIZES).map((size) => ({ shape: 'pinned' as const, size })),
+  ];
   const rows: CoreBenchRow[] = [];
-  for (const size of sizes) {
-    rows.push(await benchOneSize(size, budgetMs, referenceBudgetMs));
+  for (const { shape, size } of cases) {
+    for (const format of FORMATS) {
+      rows.push(await benchOne(shape, format, size, budgetMs, referenceBudgetMs));
+    }
   }
   printTable(rows, print);
   return rows;
 }
 
-async function benchOneSize(
+async function benchOne(
+  shape: WorkloadShape,
+  format: RuleFormat,
   size: number,
   budgetMs: number,
   referenceBudgetMs: number,
 ): Promise<CoreBenchRow> {
-  const workload = generateWorkload(size);
-  const events = generateEvents(size, EVENT_POOL);
+  const workload = generateWorkload(size, { shape, format });
+  const events = generateEvents(size, EVENT_POOL, shape);
   const started = performance.now();
   const ruleSet = await loadWorkload(workload);
   const loadMs = performance.now() - started;
@@ -110,6 +123,8 @@ async function benchOneSize(
   }
 
   return {
+    shape,
+    format,
     rules: size,
     loadMs,
     compileMs,
@@ -149,11 +164,16 @@ function printTable(rows: readonly CoreBenchRow[], print: (line: string) => void
   print('## @exroute/core — events per second, one thread');
   print('');
   print(
-    '| rules | load ms | compile ms | router heap MB | route ev/s | route, validateEvents: false | hand-written loop | json-rules-engine | ÷ loop | ÷ json-rules-engine |',
+    '| rule set | written as | rules | load ms | compile ms | router heap MB | route ev/s | route, validateEvents: false | hand-written loop | json-rules-engine | ÷ loop | ÷ json-rules-engine | ÷ same rules as `when` |',
   );
-  print('|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+  print('|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
   for (const row of rows) {
+    const shorthand = rows.find(
+      (other) => other.shape === row.shape && other.rules === row.rules && other.format === 'when',
+    );
     const cells = [
+      row.shape,
+      row.format === 'when' ? '`when`' : '`conditions`',
       row.rules.toLocaleString('en-US'),
       row.loadMs.toFixed(0),
       row.compileMs.toFixed(1),
@@ -164,12 +184,17 @@ function printTable(rows: readonly CoreBenchRow[], print: (line: string) => void
       `${rate(row.jsonRulesEngine)} (${row.jsonRulesEngineEvents} events)`,
       `${ratio(row.route / row.handWrittenLoop)} (${ratio(row.routeUnvalidated / row.handWrittenLoop)})`,
       `${ratio(row.route / row.jsonRulesEngine)} (${ratio(row.routeUnvalidated / row.jsonRulesEngine)})`,
+      row.format === 'when' || shorthand === undefined
+        ? ''
+        : `${(row.route / shorthand.route).toFixed(2)}× (${(row.routeUnvalidated / shorthand.routeUnvalidated).toFixed(2)}×)`,
     ];
     print(`| ${cells.join(' | ')} |`);
   }
   print('');
   print('Ratios: route with event validation (in parentheses: with validateEvents: false).');
-  const disagreeing = rows.filter((row) => !row.resultsAgree).map((row) => row.rules);
+  const disagreeing = rows
+    .filter((row) => !row.resultsAgree)
+    .map((row) => `${row.shape} ${row.format} ${row.rules}`);
   print(
     disagreeing.length === 0
       ? 'Router, hand-written loop and json-rules-engine matched the same rules on every sampled event.'

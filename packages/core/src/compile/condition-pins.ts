@@ -23,6 +23,20 @@ export interface ConditionPin {
 /** Pins by `key`; a condition that pins nothing has none. */
 type Pins = ReadonlyMap<string, ConditionPin>;
 
+/**
+ * What analysis proves about one condition: its pins, and whether it is exact — holds exactly
+ * when every pin holds (so checking the pins is checking the condition).
+ */
+export interface ConditionAnalysis {
+  readonly pins: readonly ConditionPin[];
+  readonly exact: boolean;
+}
+
+interface Analysed {
+  readonly pins: Pins;
+  readonly exact: boolean;
+}
+
 /** What pin analysis consults: the shared conditions and the flattened region groups. */
 export interface PinAnalysisContext {
   readonly sharedConditions: ReadonlyMap<string, SharedConditionDefinition>;
@@ -31,6 +45,7 @@ export interface PinAnalysisContext {
 }
 
 const NONE: Pins = new Map();
+const UNKNOWN: Analysed = { pins: NONE, exact: false };
 
 /** Deeper conditions than the compiler accepts are not analysed (they fail to compile anyway). */
 const MAX_DEPTH = 256;
@@ -46,9 +61,9 @@ const PRIORITY_RANK: ReadonlyMap<unknown, number> = new Map(PRIORITIES.map((p, i
  * condition object (YAML aliases make trees DAG-shaped) is analysed once per instance.
  */
 export class PinAnalysis {
-  private readonly byName = new Map<string, Pins>();
+  private readonly byName = new Map<string, Analysed>();
   private readonly inProgress = new Set<string>();
-  private readonly byObject = new WeakMap<object, Pins>();
+  private readonly byObject = new WeakMap<object, Analysed>();
 
   constructor(private readonly context: PinAnalysisContext) {}
 
@@ -57,17 +72,23 @@ export class PinAnalysis {
    * pin's values. Never throws, whatever the input.
    */
   pinsOf(condition: unknown): ConditionPin[] {
-    return [...this.node(condition, 0).values()];
+    return this.analyse(condition).pins as ConditionPin[];
   }
 
-  private node(condition: unknown, depth: number): Pins {
-    if (depth > MAX_DEPTH) return NONE;
+  /** The pins of `condition` and whether they are all it says (see `ConditionAnalysis`). */
+  analyse(condition: unknown): ConditionAnalysis {
+    const { pins, exact } = this.node(condition, 0);
+    return { pins: [...pins.values()], exact };
+  }
+
+  private node(condition: unknown, depth: number): Analysed {
+    if (depth > MAX_DEPTH) return UNKNOWN;
     const shape = conditionShape(condition);
-    if (shape === undefined) return NONE;
+    if (shape === undefined) return UNKNOWN;
     const node = condition as Record<string, unknown>;
     const known = this.byObject.get(node);
     if (known !== undefined) return known;
-    let pins: Pins;
+    let pins: Analysed;
     switch (shape) {
       case 'all':
         pins = this.all(node['all'], depth);
@@ -81,7 +102,7 @@ export class PinAnalysis {
         pins =
           conditionShape(inner) === 'not'
             ? this.node((inner as Record<string, unknown>)['not'], depth + 2)
-            : NONE;
+            : UNKNOWN;
         break;
       }
       case 'reference':
@@ -95,48 +116,58 @@ export class PinAnalysis {
     return pins;
   }
 
-  private all(members: unknown, depth: number): Pins {
-    if (!Array.isArray(members)) return NONE;
+  /** Every member holds: all their pins hold (pins on one fact intersect); exact if all are. */
+  private all(members: unknown, depth: number): Analysed {
+    if (!Array.isArray(members)) return UNKNOWN;
     let result: Map<string, ConditionPin> | undefined;
+    let exact = true;
     for (const member of members) {
-      const pins = this.node(member, depth + 1);
-      if (pins.size === 0) continue;
+      const analysed = this.node(member, depth + 1);
+      exact &&= analysed.exact;
+      if (analysed.pins.size === 0) continue;
       result ??= new Map();
-      for (const pin of pins.values()) {
+      for (const pin of analysed.pins.values()) {
         const held = result.get(pin.key);
         result.set(pin.key, held === undefined ? pin : intersect(held, pin));
       }
     }
-    return result ?? NONE;
+    // An empty `all` holds in json-rules-engine: no pins, and exactly that.
+    return { pins: result ?? NONE, exact };
   }
 
-  private any(members: unknown, depth: number): Pins {
+  /**
+   * Some member holds: a fact every member pins is pinned to the union of their values. Exact
+   * only when every member is exact and pins that one fact alone.
+   */
+  private any(members: unknown, depth: number): Analysed {
     // An empty `any` holds in json-rules-engine, so it pins nothing.
-    if (!Array.isArray(members) || members.length === 0) return NONE;
+    if (!Array.isArray(members) || members.length === 0) return UNKNOWN;
     let result: Map<string, ConditionPin> | undefined;
+    let exact = true;
     for (const member of members) {
-      const pins = this.node(member, depth + 1);
+      const analysed = this.node(member, depth + 1);
+      exact &&= analysed.exact && analysed.pins.size === 1;
       if (result === undefined) {
-        result = new Map(pins);
+        result = new Map(analysed.pins);
       } else {
         for (const [key, held] of result) {
-          const pin = pins.get(key);
+          const pin = analysed.pins.get(key);
           if (pin === undefined) result.delete(key);
           else result.set(key, union(held, pin));
         }
       }
-      if (result.size === 0) return NONE;
+      if (result.size === 0) return UNKNOWN;
     }
-    return result ?? NONE;
+    return result === undefined ? UNKNOWN : { pins: result, exact: exact && result.size === 1 };
   }
 
-  private reference(name: unknown, depth: number): Pins {
-    if (typeof name !== 'string') return NONE;
+  private reference(name: unknown, depth: number): Analysed {
+    if (typeof name !== 'string') return UNKNOWN;
     const known = this.byName.get(name);
     if (known !== undefined) return known;
     const shared = this.context.sharedConditions.get(name);
     // A cycle is a load error; inside one, nothing is proven.
-    if (shared === undefined || this.inProgress.has(name)) return NONE;
+    if (shared === undefined || this.inProgress.has(name)) return UNKNOWN;
     this.inProgress.add(name);
     const pins = this.node(shared.condition, depth + 1);
     this.inProgress.delete(name);
@@ -144,28 +175,34 @@ export class PinAnalysis {
     return pins;
   }
 
-  private leaf(leaf: Record<string, unknown>): Pins {
+  /** A pinned leaf holds exactly when its fact value is one of the pin's values: exact. */
+  private leaf(leaf: Record<string, unknown>): Analysed {
     const { fact, operator } = leaf;
-    if (typeof fact !== 'string' || fact === NOW_FACT || typeof operator !== 'string') return NONE;
-    if (!Object.hasOwn(leaf, 'value')) return NONE;
+    if (typeof fact !== 'string' || fact === NOW_FACT || typeof operator !== 'string') {
+      return UNKNOWN;
+    }
+    if (!Object.hasOwn(leaf, 'value')) return UNKNOWN;
     const value = leaf['value'];
-    if (isFactValueReference(value)) return NONE;
-    const path = leafPath(leaf);
+    if (isFactValueReference(value)) return UNKNOWN;
+    const path = leafPath(leaf as { path?: string });
     let segments: PathSegment[] | undefined;
     if (path !== undefined) {
-      if (typeof path !== 'string') return NONE;
+      if (typeof path !== 'string') return UNKNOWN;
       segments = parseSimplePath(path);
-      if (segments === undefined) return NONE;
+      if (segments === undefined) return UNKNOWN;
       if (segments.length === 0) segments = undefined;
     }
     // Operator names with a decorator (`not:in`, `swap:equal`, `someFact:in` …) never match here.
     const values = this.leafValues(operator, value);
-    if (values === undefined) return NONE;
+    if (values === undefined) return UNKNOWN;
     const key = segments === undefined ? fact : `${fact}\u0000${JSON.stringify(segments)}`;
-    return new Map([[key, { key, fact, segments, values }]]);
+    return { pins: new Map([[key, { key, fact, segments, values }]]), exact: true };
   }
 
-  /** The fact values for which the leaf can hold; `undefined` when that is not certain. */
+  /**
+   * The fact values for which the leaf holds, exactly: it holds if and only if the value read
+   * is in the set. `undefined` when that is not certain.
+   */
   private leafValues(operator: string, value: unknown): ReadonlySet<unknown> | undefined {
     switch (operator) {
       // `a === value`: NaN equals nothing; an object literal is never the event's own object,

@@ -98,7 +98,8 @@ class CompiledRouter implements Router {
       const rank = candidates[c]!;
       const rule = plan.rules[rank]!;
       if (rule.isEffective !== undefined && !rule.isEffective(scope.now())) continue;
-      if (!conditions[rank]!.test(scope)) continue;
+      // An exact rule's condition is its pins, which `collect` has just checked.
+      if (!index.isExact(rank) && !conditions[rank]!.test(scope)) continue;
       matched[matchedCount++] = rank;
       if (rule.stop) break;
     }

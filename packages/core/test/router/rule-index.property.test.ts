@@ -129,6 +129,12 @@ const condition: fc.Arbitrary<Condition> = fc.letrec<{ node: Condition }>((tie) 
     leaf,
     pinLeaf,
     fc.record({ any: fc.array(pinLeaf, { minLength: 1, maxLength: 3 }) }),
+    fc.record({
+      any: fc.array(
+        fc.oneof(pinLeaf, fc.record({ all: fc.array(pinLeaf, { minLength: 1, maxLength: 2 }) })),
+        { minLength: 1, maxLength: 3 },
+      ),
+    }),
     fc.record({ all: fc.array(tie('node'), { maxLength: 4 }) }),
     fc.record({ any: fc.array(tie('node'), { maxLength: 3 }) }),
     fc.record({ not: tie('node') }),
@@ -218,12 +224,15 @@ function ruleSetOf(conditions: readonly Condition[], shared: readonly Condition[
   };
 }
 
+const SHARED_TRUE: Condition[] = SHARED.map(() => ({ all: [] }));
+
 const CLOCK = (): Date => new Date('2026-03-02T10:15:00Z');
 
 describe('the rule index', () => {
   it('yields exactly the rules an unindexed scan of the same compiled conditions matches', () => {
     let matches = 0;
     let skipped = 0;
+    let exact = 0;
     fc.assert(
       fc.property(
         fc.array(fc.array(condition, { minLength: 1, maxLength: 4 }), {
@@ -244,13 +253,15 @@ describe('the rule index', () => {
             const scope = new EvaluationScope(e, CLOCK);
             const scanned = conditions.flatMap((c, rank) => (c.test(scope) ? [rank] : []));
             const count = index.collect(scope, candidates);
-            const indexed = [...candidates.subarray(0, count)].filter((rank) =>
-              conditions[rank]!.test(scope),
+            // As route does: an exact rule's condition is not run, its pins were checked.
+            const indexed = [...candidates.subarray(0, count)].filter(
+              (rank) => index.isExact(rank) || conditions[rank]!.test(scope),
             );
             expect(indexed).toEqual(scanned);
             for (const rank of scanned) expect(index.admits(rank, scope)).toBe(true);
             matches += scanned.length;
             skipped += conditions.length - count;
+            exact += conditions.filter((_, rank) => index.isExact(rank)).length;
           }
         },
       ),
@@ -259,5 +270,29 @@ describe('the rule index', () => {
     // The generators must produce both matches and rules the index skips, or this proves little.
     expect(matches).toBeGreaterThan(200);
     expect(skipped).toBeGreaterThan(200);
+    expect(exact).toBeGreaterThan(200);
   }, 120_000);
+
+  it('checks rules whose pinned facts got no slot by running their conditions', () => {
+    // 40 rules, each pinning its own data path: more facts than the index reads per event.
+    const conditions: Condition[] = Array.from({ length: 40 }, (_, i) => ({
+      all: [{ fact: 'data', path: `$.f${i}`, operator: 'equal', value: 1 }],
+    }));
+    const {
+      conditions: compiled,
+      index,
+      plan,
+    } = compileRuleSet(ruleSetOf(conditions, SHARED_TRUE));
+    const candidates = new Int32Array(compiled.length);
+    for (let i = 0; i < 40; i++) {
+      for (const value of [1, 2]) {
+        const scope = new EvaluationScope({ data: { [`f${i}`]: value } }, CLOCK);
+        const count = index.collect(scope, candidates);
+        const matched = [...candidates.subarray(0, count)]
+          .filter((rank) => index.isExact(rank) || compiled[rank]!.test(scope))
+          .map((rank) => plan.rules[rank]!.rule.id);
+        expect(matched).toEqual(value === 1 ? [`r${i}`] : []);
+      }
+    }
+  });
 });
