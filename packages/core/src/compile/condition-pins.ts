@@ -184,7 +184,7 @@ export class PinAnalysis {
     if (!Object.hasOwn(leaf, 'value')) return UNKNOWN;
     const value = leaf['value'];
     if (isFactValueReference(value)) return UNKNOWN;
-    const path = leafPath(leaf as { path?: string });
+    const path = leafPath(leaf);
     let segments: PathSegment[] | undefined;
     if (path !== undefined) {
       if (typeof path !== 'string') return UNKNOWN;
