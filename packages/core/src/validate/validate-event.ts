@@ -1,7 +1,7 @@
 import type { ErrorObject } from 'ajv';
 import type { Diagnostic } from '../model/diagnostic.js';
 import { MAX_EVENT_DEPTH, MAX_EVENT_VALUES } from '../load/limits.js';
-import { eventValidator } from '../schema/event-schema.js';
+import { eventValidator, quickEventValidator } from '../schema/event-schema.js';
 import { findStructureProblems, scanStructure } from './structure-walk.js';
 import { fromPointer, toPointer } from './json-pointer.js';
 
@@ -28,6 +28,16 @@ export function validateEvent(event: unknown): Diagnostic[] {
   const validate = eventValidator();
   if (validate(event)) return [];
   return (validate.errors ?? []).map(describeEventError);
+}
+
+/**
+ * Whether `validateEvent(event)` would find no problem, without building any diagnostic: the
+ * check `route` runs on every event. Never throws.
+ */
+export function isValidEvent(event: unknown): boolean {
+  const scan = scanStructure(event, { maxDepth: MAX_EVENT_DEPTH, maxValues: MAX_EVENT_VALUES });
+  if (scan !== 'clean') return false;
+  return quickEventValidator()(event) || eventValidator()(event);
 }
 
 function tooLarge(): Diagnostic {
