@@ -63,7 +63,8 @@ const PRIORITY_RANK: ReadonlyMap<unknown, number> = new Map(PRIORITIES.map((p, i
 export class PinAnalysis {
   private readonly byName = new Map<string, Analysed>();
   private readonly inProgress = new Set<string>();
-  private readonly byObject = new WeakMap<object, Analysed>();
+  /** Composite condition objects already analysed (YAML aliases share them); lives as long as the analysis. */
+  private readonly byObject = new Map<object, Analysed>();
 
   constructor(private readonly context: PinAnalysisContext) {}
 
@@ -86,6 +87,7 @@ export class PinAnalysis {
     const shape = conditionShape(condition);
     if (shape === undefined) return UNKNOWN;
     const node = condition as Record<string, unknown>;
+    if (shape === 'leaf') return this.leaf(node);
     const known = this.byObject.get(node);
     if (known !== undefined) return known;
     let pins: Analysed;
@@ -107,9 +109,6 @@ export class PinAnalysis {
       }
       case 'reference':
         pins = this.reference(node['condition'], depth);
-        break;
-      case 'leaf':
-        pins = this.leaf(node);
         break;
     }
     this.byObject.set(node, pins);
