@@ -11,6 +11,7 @@ import { compileRuleSet } from '../../src/compile/compile-rule-set.js';
 import { EvaluationScope } from '../../src/compile/evaluation-scope.js';
 import { createConditionOracle } from '../../src/reference/json-rules-engine-evaluator.js';
 import { expandRegionMembers } from '../../src/reference/region-members.js';
+import { ruleSetLiteral } from '../rule-set-literal.js';
 
 const location = { file: 'leaves.yaml', line: 1, column: 1, pointer: '' };
 const VALUES: readonly unknown[] = [
@@ -66,22 +67,10 @@ function ruleSetOf(conditions: readonly Condition[]): RuleSet {
     stop: false,
     location,
   }));
-  return {
-    version: 'sha256:test',
-    files: ['leaves.yaml'],
-    metadata: [],
+  return ruleSetLiteral({
     regions: new Map([['EMEA', { name: 'EMEA', members: ['UK', 'DE'], location }]]),
-    recipients: new Map(),
-    templates: new Map(),
-    sharedConditions: new Map(),
-    calendars: new Map(),
-    regionCalendars: new Map(),
     rules,
-    policies: new Map(),
-    inhibitRules: [],
-    escalations: new Map(),
-    warnings: [],
-  };
+  });
 }
 
 const NOW = new Date('2026-03-02T10:15:00Z');

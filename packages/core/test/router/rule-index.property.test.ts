@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { Condition, RuleDefinition, RuleSet, SourceLocation } from '@exroute/core';
 import { compileRuleSet } from '../../src/compile/compile-rule-set.js';
 import { EvaluationScope } from '../../src/compile/evaluation-scope.js';
+import { ruleSetLiteral } from '../rule-set-literal.js';
 
 // The index may skip a rule only when the rule provably cannot match. For random conditions in
 // json-rules-engine's format — pins of every kind the index understands (equal, in, within,
@@ -195,10 +196,7 @@ function ruleSetOf(conditions: readonly Condition[], shared: readonly Condition[
     stop: false,
     location: at(`/rules/${order}`),
   }));
-  return {
-    version: 'sha256:test',
-    files: ['index.yaml'],
-    metadata: [],
+  return ruleSetLiteral({
     regions: new Map(
       [...REGION_GROUPS].map(([name, members]) => [name, { name, members, location: at('/g') }]),
     ),
@@ -214,14 +212,8 @@ function ruleSetOf(conditions: readonly Condition[], shared: readonly Condition[
         { name, condition: withoutCycles(name, shared[i]!), location: at(`/s/${name}`) },
       ]),
     ),
-    calendars: new Map(),
-    regionCalendars: new Map(),
     rules,
-    policies: new Map(),
-    inhibitRules: [],
-    escalations: new Map(),
-    warnings: [],
-  };
+  });
 }
 
 const SHARED_TRUE: Condition[] = SHARED.map(() => ({ all: [] }));
