@@ -186,7 +186,10 @@ const event = fc.record(
   { requiredKeys: [], noNullPrototype: true },
 );
 
-function ruleSetOf(conditions: readonly Condition[], shared: readonly Condition[]): RuleSet {
+function ruleSetOf(
+  conditions: readonly { all: Condition[] }[],
+  shared: readonly Condition[],
+): RuleSet {
   const rules: RuleDefinition[] = conditions.map((c, order) => ({
     id: `r${order}`,
     priority: order % 3,
@@ -267,7 +270,7 @@ describe('the rule index', () => {
 
   it('checks rules whose pinned facts got no slot by running their conditions', () => {
     // 40 rules, each pinning its own data path: more facts than the index reads per event.
-    const conditions: Condition[] = Array.from({ length: 40 }, (_, i) => ({
+    const conditions: { all: Condition[] }[] = Array.from({ length: 40 }, (_, i) => ({
       all: [{ fact: 'data', path: `$.f${i}`, operator: 'equal', value: 1 }],
     }));
     const {
