@@ -6,7 +6,7 @@ import type { RuleSet } from '../model/rule-set.js';
 import { compileRuleSet } from '../compile/compile-rule-set.js';
 import type { CompiledRuleSet } from '../compile/compile-rule-set.js';
 import { EvaluationScope } from '../compile/evaluation-scope.js';
-import { isValidEvent, validateEvent } from '../validate/validate-event.js';
+import { validateEvent } from '../validate/validate-event.js';
 import { DecisionAssembler } from './build-decision.js';
 import { explainEvent } from './explain.js';
 
@@ -109,9 +109,11 @@ class CompiledRouter implements Router {
   /** Rejects what is not an event: schema violations when validating, non-objects always. */
   private check(event: unknown): void {
     if (this.validates) {
-      if (isValidEvent(event)) return;
-      const problems = validateEvent(event).filter((d) => d.severity === 'error');
-      if (problems.length > 0) throw new EventValidationError(problems);
+      const problems = validateEvent(event);
+      // A valid event costs no filtered copy.
+      if (problems.length === 0) return;
+      const errors = problems.filter((d) => d.severity === 'error');
+      if (errors.length > 0) throw new EventValidationError(errors);
     } else if (event === null || typeof event !== 'object' || Array.isArray(event)) {
       throw new EventValidationError([
         {
