@@ -8,7 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createReferenceRouter, createRouter, loadRuleSet } from '@exroute/core';
 import type { NormalizedEvent, RuleSet } from '@exroute/core';
-import { heapUsedAfterGc, measureAsync, measureSync, timeMs } from './measure.js';
+import { heapUsedAfterGc, measureAsync, measureInterleaved, timeMs } from './measure.js';
+import type { Throughput } from './measure.js';
 import { generateEvents, generateWorkload, toHandWrittenRules } from './workload.js';
 import type { RuleFormat, Workload, WorkloadShape } from './workload.js';
 
@@ -105,9 +106,12 @@ async function benchOne(
   // The engine is the baseline, not the schema check: both sides of every ratio skip or do it.
   const reference = createReferenceRouter(ruleSet, { clock: CLOCK, validateEvents: false });
 
-  const route = measureSync(events, (event) => router.route(event), budgetMs);
-  const routeUnvalidated = measureSync(events, (event) => trusting.route(event), budgetMs);
-  const loop = measureSync(events, runLoop, budgetMs);
+  // Interleaved, so that the ratios between them survive a machine whose load keeps changing.
+  const [route, routeUnvalidated, loop] = measureInterleaved(
+    events,
+    [(event) => router.route(event), (event) => trusting.route(event), runLoop],
+    budgetMs,
+  ) as [Throughput, Throughput, Throughput];
   const jre = await measureAsync(events, (event) => reference.route(event), referenceBudgetMs);
 
   let resultsAgree = true;
