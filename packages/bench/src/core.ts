@@ -7,9 +7,8 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createReferenceRouter, createRouter, loadRuleSet } from '@exroute/core';
-import type { NormalizedEvent, RuleSet } from '@exroute/core';
+import type { NormalizedEvent, ReferenceRouter, Router, RuleSet } from '@exroute/core';
 import { heapUsedAfterGc, measureAsync, measureInterleaved, timeMs } from './measure.js';
-import type { Throughput } from './measure.js';
 import { generateEvents, generateWorkload, toHandWrittenRules } from './workload.js';
 import type { RuleFormat, Workload, WorkloadShape } from './workload.js';
 
@@ -71,75 +70,109 @@ export async function runCoreBench(options: CoreBenchOptions = {}): Promise<Core
   ];
   const rows: CoreBenchRow[] = [];
   for (const { shape, size } of cases) {
-    for (const format of FORMATS) {
-      rows.push(await benchOne(shape, format, size, budgetMs, referenceBudgetMs));
-    }
+    rows.push(...(await benchOneSize(shape, size, budgetMs, referenceBudgetMs)));
   }
   printTable(rows, print);
   return rows;
 }
 
-async function benchOne(
-  shape: WorkloadShape,
-  format: RuleFormat,
-  size: number,
-  budgetMs: number,
-  referenceBudgetMs: number,
-): Promise<CoreBenchRow> {
+/** One format's rule set, loaded and compiled, with its routers. */
+interface Prepared {
+  format: RuleFormat;
+  loadMs: number;
+  compileMs: number;
+  routerHeapBytes: number;
+  router: Router;
+  trusting: Router;
+  reference: ReferenceRouter;
+}
+
+async function prepare(shape: WorkloadShape, format: RuleFormat, size: number): Promise<Prepared> {
   const workload = generateWorkload(size, { shape, format });
-  const events = generateEvents(size, EVENT_POOL, shape);
   const started = performance.now();
   const ruleSet = await loadWorkload(workload);
   const loadMs = performance.now() - started;
-
   const heapBefore = heapUsedAfterGc();
   const { result: router, ms: compileMs } = timeMs(() => createRouter(ruleSet, { clock: CLOCK }));
   const routerHeapBytes = heapUsedAfterGc() - heapBefore;
-  const trusting = createRouter(ruleSet, { clock: CLOCK, validateEvents: false });
+  return {
+    format,
+    loadMs,
+    compileMs,
+    routerHeapBytes,
+    router,
+    trusting: createRouter(ruleSet, { clock: CLOCK, validateEvents: false }),
+    // The engine is the baseline, not the schema check: both sides of every ratio skip or do it.
+    reference: createReferenceRouter(ruleSet, { clock: CLOCK, validateEvents: false }),
+  };
+}
 
-  const handWritten = toHandWrittenRules(workload.rules);
+/**
+ * Both formats of one rule set: their routers (with and without event validation) and the loop
+ * are measured in one interleaved run, so every ratio in the two rows — against the loop and
+ * between the formats — compares figures taken under the same load.
+ */
+async function benchOneSize(
+  shape: WorkloadShape,
+  size: number,
+  budgetMs: number,
+  referenceBudgetMs: number,
+): Promise<CoreBenchRow[]> {
+  const events = generateEvents(size, EVENT_POOL, shape);
+  const prepared: Prepared[] = [];
+  for (const format of FORMATS) prepared.push(await prepare(shape, format, size));
+
+  // The same rules whatever the format: the generator draws them before writing them.
+  const handWritten = toHandWrittenRules(generateWorkload(size, { shape }).rules);
   const runLoop = (event: NormalizedEvent): string[] => {
     const matched: string[] = [];
     for (const rule of handWritten) if (rule.matches(event)) matched.push(rule.id);
     return matched;
   };
-  // The engine is the baseline, not the schema check: both sides of every ratio skip or do it.
-  const reference = createReferenceRouter(ruleSet, { clock: CLOCK, validateEvents: false });
 
-  // Interleaved, so that the ratios between them survive a machine whose load keeps changing.
-  const [route, routeUnvalidated, loop] = measureInterleaved(
+  const measured = measureInterleaved(
     events,
-    [(event) => router.route(event), (event) => trusting.route(event), runLoop],
+    [
+      ...prepared.flatMap(({ router, trusting }) => [
+        (event: NormalizedEvent) => router.route(event),
+        (event: NormalizedEvent) => trusting.route(event),
+      ]),
+      runLoop,
+    ],
     budgetMs,
-  ) as [Throughput, Throughput, Throughput];
-  const jre = await measureAsync(events, (event) => reference.route(event), referenceBudgetMs);
+  );
+  const loop = measured[measured.length - 1]!;
 
-  let resultsAgree = true;
-  for (const [index, event] of events.slice(0, AGREEMENT_SAMPLE).entries()) {
-    const routed = router.route(event).matched.map((m) => m.ruleId);
-    const looped = runLoop(event);
-    // json-rules-engine is slow at large sizes; compare it on the first few events only.
-    const referenced =
-      index < 20 ? (await reference.route(event)).matched.map((m) => m.ruleId) : routed;
-    if (routed.join() !== looped.join() || routed.join() !== referenced.join()) {
-      resultsAgree = false;
+  const rows: CoreBenchRow[] = [];
+  for (const [p, { format, router, reference, ...timings }] of prepared.entries()) {
+    const jre = await measureAsync(events, (event) => reference.route(event), referenceBudgetMs);
+    let resultsAgree = true;
+    for (const [index, event] of events.slice(0, AGREEMENT_SAMPLE).entries()) {
+      const routed = router.route(event).matched.map((m) => m.ruleId);
+      const looped = runLoop(event);
+      // json-rules-engine is slow at large sizes; compare it on the first few events only.
+      const referenced =
+        index < 20 ? (await reference.route(event)).matched.map((m) => m.ruleId) : routed;
+      if (routed.join() !== looped.join() || routed.join() !== referenced.join()) {
+        resultsAgree = false;
+      }
     }
+    rows.push({
+      shape,
+      format,
+      rules: size,
+      loadMs: timings.loadMs,
+      compileMs: timings.compileMs,
+      routerHeapBytes: timings.routerHeapBytes,
+      route: measured[2 * p]!.eventsPerSecond,
+      routeUnvalidated: measured[2 * p + 1]!.eventsPerSecond,
+      handWrittenLoop: loop.eventsPerSecond,
+      jsonRulesEngine: jre.eventsPerSecond,
+      jsonRulesEngineEvents: jre.events,
+      resultsAgree,
+    });
   }
-
-  return {
-    shape,
-    format,
-    rules: size,
-    loadMs,
-    compileMs,
-    routerHeapBytes,
-    route: route.eventsPerSecond,
-    routeUnvalidated: routeUnvalidated.eventsPerSecond,
-    handWrittenLoop: loop.eventsPerSecond,
-    jsonRulesEngine: jre.eventsPerSecond,
-    jsonRulesEngineEvents: jre.events,
-    resultsAgree,
-  };
+  return rows;
 }
 
 /** Writes the generated files to a temporary directory and loads them like real rule files. */
