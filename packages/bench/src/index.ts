@@ -6,6 +6,7 @@
 import { runCoreBench } from './core.js';
 import { runNotificationsBench } from './notifications.js';
 import { runExstreamBench } from './exstream.js';
+import { runHostileBench } from './hostile.js';
 
 const quick = process.argv.includes('--quick');
 /** `--core`: the router benchmark alone (to repeat it on a noisy machine). */
@@ -19,4 +20,5 @@ await runCoreBench(
 if (!coreOnly) {
   await runNotificationsBench(quick ? { requests: 300, concurrency: [1, 8] } : {});
   await runExstreamBench(quick ? { lines: 5_000, runs: 1 } : {});
+  runHostileBench(quick ? { scale: 0.1 } : {});
 }

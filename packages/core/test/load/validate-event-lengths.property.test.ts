@@ -13,7 +13,11 @@ import { scanStructure } from '../../src/validate/structure-walk.js';
 
 /** The exact check alone: structure, then the code-point-counting validator. */
 function exactlyValid(event: unknown): boolean {
-  const scan = scanStructure(event, { maxDepth: MAX_EVENT_DEPTH, maxValues: MAX_EVENT_VALUES });
+  const scan = scanStructure(event, {
+    maxDepth: MAX_EVENT_DEPTH,
+    maxValues: MAX_EVENT_VALUES,
+    rejectNonJson: true,
+  });
   return scan === 'clean' && eventValidator()(event);
 }
 
