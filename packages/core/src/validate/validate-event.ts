@@ -1,7 +1,7 @@
 import type { ErrorObject } from 'ajv';
 import type { Diagnostic } from '../model/diagnostic.js';
 import { MAX_EVENT_DEPTH, MAX_EVENT_VALUES } from '../load/limits.js';
-import { eventValidator } from '../schema/event-schema.js';
+import { eventValidator, quickEventValidator } from '../schema/event-schema.js';
 import { findStructureProblems, scanStructure } from './structure-walk.js';
 import { didYouMean } from './did-you-mean.js';
 import { fromPointer, toPointer } from './json-pointer.js';
@@ -65,7 +65,8 @@ function checkEvent(event: unknown): Diagnostic[] {
       );
   }
   const validate = eventValidator();
-  if (validate(event)) return [];
+  // The quick validator accepts only valid events; what it rejects the exact one decides.
+  if (quickEventValidator()(event) || validate(event)) return [];
   const fields = Object.keys(
     (validate.schema as { properties?: Record<string, unknown> }).properties ?? {},
   );
