@@ -13,6 +13,7 @@ export type {
   Silence,
   SilenceRequest,
 } from './types.js';
+export { createMemoryStore } from './store/memory-store.js';
 export { MIN_TTL_MS, GROUP_EXPIRY_GRACE_MS } from './store/state-store.js';
 export type {
   StateStore,

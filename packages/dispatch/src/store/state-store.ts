@@ -39,7 +39,7 @@
 export const MIN_TTL_MS = 1_000;
 
 /** How long group keys outlive the group's own next due time or close time (ms). */
-export const GROUP_EXPIRY_GRACE_MS = 3_600_000;
+export const GROUP_EXPIRY_GRACE_MS = 86_400_000;
 
 /** Grouping timing of one group, as given by the policy in force when an item was added. */
 export interface GroupTiming {
