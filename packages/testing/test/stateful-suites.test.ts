@@ -222,3 +222,54 @@ describe('stateful suite parsing', () => {
     expect(parse(cases)).toEqual(expected);
   });
 });
+
+describe('stateful suites: hostile input', () => {
+  const parse = (cases: string) =>
+    parseSuite(`suite: s\nrules: [r]\ncases:\n${cases}`, {
+      filename: 's.suite.yaml',
+    }).diagnostics.map((d) => d.code);
+  const step = (i: number) =>
+    `      - at: "${new Date(Date.parse('2026-03-02T10:00:00Z') + i * 1000).toISOString()}"\n`;
+
+  it('refuses more than 500 steps with a located diagnostic', () => {
+    const steps = Array.from({ length: 501 }, (_, i) => step(i)).join('');
+    expect(parse(`  - name: c\n    steps:\n${steps}`)).toEqual(['EXR_SUITE_INVALID_VALUE']);
+  });
+
+  it.each(['__proto__', 'constructor', 'prototype'])('treats %s in a step as unknown', (key) => {
+    expect(
+      parse(`  - name: c\n    steps:\n      - at: "2026-03-02T10:00:00Z"\n        ${key}: {}\n`),
+    ).toEqual(['EXR_SUITE_UNKNOWN_FIELD']);
+  });
+
+  it.each([
+    ['a number as verdicts', 'expect: { sends: 5 }', 'EXR_SUITE_INVALID_VALUE'],
+    ['a text step clock', 'expect: { sends: [] }', 'EXR_SUITE_INVALID_TIME', 'soon'],
+    ['a negative count', 'expect: { sends: [{ count: -1 }] }', 'EXR_SUITE_INVALID_VALUE'],
+    ['a list as acknowledge', 'acknowledge: [a]', 'EXR_SUITE_INVALID_VALUE'],
+  ])('reports %s', (_name, body, code, at = '2026-03-02T10:00:00Z') => {
+    expect(parse(`  - name: c\n    steps:\n      - at: "${at}"\n        ${body}\n`)).toContain(
+      code,
+    );
+  });
+
+  it(
+    'runs 500 steps of one busy group in bounded time, every item in one flush',
+    { timeout: 60_000 },
+    async () => {
+      const steps = Array.from(
+        { length: 499 },
+        (_, i) =>
+          `${step(i)}        event: { type: delivery.failed, correlationId: b1, data: { ref: r${i}, reason: x } }\n`,
+      ).join('');
+      const result = await runCases(
+        `  - name: many\n    steps:\n${steps}      - at: "2026-03-02T12:00:00Z"\n`,
+      );
+      const testCase = onlyCase(result);
+      expect(testCase.outcome).toBe('pass');
+      expect(testCase.timeline).toHaveLength(500);
+      const flushed = testCase.timeline!.flatMap((s) => s.sends).map((send) => send.count ?? 0);
+      expect(flushed.reduce((a, b) => a + b, 0)).toBe(499);
+    },
+  );
+});
