@@ -1,0 +1,30 @@
+// The public API of @exroute/dispatch: a hand-written list of named exports (types via `export type`).
+
+export { DispatchError } from './errors.js';
+export type { DispatchErrorCode } from './errors.js';
+export type {
+  Dispatcher,
+  Outgoing,
+  OutgoingReason,
+  OutgoingDigest,
+  Verdict,
+  VerdictBase,
+  VerdictKind,
+  Silence,
+  SilenceRequest,
+} from './types.js';
+export { createMemoryStore } from './store/memory-store.js';
+export { MIN_TTL_MS, GROUP_EXPIRY_GRACE_MS } from './store/state-store.js';
+export type {
+  StateStore,
+  GroupTiming,
+  GroupItem,
+  AddGroupItemInput,
+  AddGroupItemResult,
+  FlushGroupResult,
+  DueEntry,
+  StartEscalationInput,
+  EscalationState,
+  AdvanceEscalationResult,
+  SilenceRecord,
+} from './store/state-store.js';
