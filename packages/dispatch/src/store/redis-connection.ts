@@ -3,7 +3,7 @@
 // timeout, reconnection in the background forever once connected, and an 'error' listener so a
 // dropped connection never becomes an unhandled 'error' event that would crash the process.
 import { createClient } from 'redis';
-import { DispatchError } from '../errors.js';
+import { asStoreError } from '../errors.js';
 import { REDIS_SCRIPTS } from './redis-scripts.js';
 
 /** Connection settings of the Redis store; every field but `url` has a default. */
@@ -60,7 +60,7 @@ export async function connectRedis(options: RedisConnectionOptions): Promise<Red
     await client.connect();
   } catch (error) {
     client.destroy();
-    throw storeUnavailable(error, `connecting to ${redactUrl(options.url)}`);
+    throw asStoreError(error, `connecting to ${redactUrl(options.url)}`);
   }
   connected = true;
   let closed = false;
@@ -88,19 +88,4 @@ export function redactUrl(url: string): string {
   } catch {
     return '<unparsable Redis URL>';
   }
-}
-
-/**
- * Turns anything node-redis threw into a `DispatchError`: an error reply from a script that
- * starts with `EXR_` keeps its code; everything else is `EXR_DISPATCH_STORE_UNAVAILABLE`.
- */
-export function storeUnavailable(error: unknown, operation: string): DispatchError {
-  if (error instanceof DispatchError) return error;
-  const detail = error instanceof Error ? error.message : String(error);
-  const wrapped = new DispatchError(
-    'EXR_DISPATCH_STORE_UNAVAILABLE',
-    `Redis store failed during ${operation}: ${detail}; the call can be repeated once Redis is back`,
-  );
-  (wrapped as { cause?: unknown }).cause = error;
-  return wrapped;
 }
