@@ -23,22 +23,31 @@ local function extend(key, ms)
   if current < ms then redis.call('PEXPIRE', key, int(ms)) end
 end
 local function num(v) if v then return tonumber(v) end return nil end
+-- Puts member in the due index; the index then lives at least as long as its owner key.
+local function schedule(due, score, member, owner)
+  redis.call('ZADD', due, score, member)
+  local t = redis.call('PTTL', owner)
+  if t > 0 then extend(due, t) end
+end
 `;
 
 // Group state: a hash (meta) + pending list + seen set + last list, all in one bucket.
 // meta fields: o openedAt, li lastItemAt, lf lastFlushAt, s seq, f flushAt, h header,
-// ld leading event id, x expireAt, tw/ti/tr/tc/tm/tf timing (wait, interval, repeat, close,
-// maxItems, sendFirst).
+// ld leading event id, x expireAt (the contract's, checked on every read), xt the instant the
+// keys' TTLs run to, tw/ti/tr/tc/tm/tf timing (wait, interval, repeat, close, maxItems,
+// sendFirst). TTLs are refreshed only when xt falls short of x, then to x + grace: most adds
+// then cost no PEXPIRE at all, and the keys still never vanish before x.
 const GROUP_PRELUDE = `
 local meta, pending, seen, last, due = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
 local function drop_group() redis.call('DEL', meta, pending, seen, last) end
 local function load_group(now)
-  local v = redis.call('HMGET', meta, 'o','li','lf','s','f','h','ld','x','tw','ti','tr','tc','tm','tf')
+  local v = redis.call('HMGET', meta, 'o','li','lf','s','f','h','ld','x','tw','ti','tr','tc','tm','tf','xt')
   if not v[1] then return nil end
   if tonumber(v[8]) <= now then drop_group(); return nil end
   return { o = tonumber(v[1]), li = tonumber(v[2]), lf = num(v[3]), s = tonumber(v[4]),
     f = num(v[5]), h = v[6], ld = v[7] or '', tw = tonumber(v[9]), ti = tonumber(v[10]),
-    tr = num(v[11]), tc = tonumber(v[12]), tm = num(v[13]), tf = v[14],
+    tr = num(v[11]), tc = tonumber(v[12]), tm = num(v[13]), tf = v[14], xt = num(v[15]),
+    had_f = v[5] ~= false, had_tr = v[11] ~= false, had_tm = v[13] ~= false,
     np = redis.call('LLEN', pending), nl = redis.call('LLEN', last) }
 end
 local function next_due(g)
@@ -52,17 +61,27 @@ local function save_group(g, now, member, grace)
   local x = math.max(nd, g.li + g.tc) + grace
   local fields = { 'o', int(g.o), 'li', int(g.li), 's', int(g.s), 'h', g.h, 'ld', g.ld,
     'x', int(x), 'tw', int(g.tw), 'ti', int(g.ti), 'tc', int(g.tc), 'tf', g.tf }
+  local refresh = not g.xt or g.xt < x
+  if refresh then table.insert(fields, 'xt'); table.insert(fields, int(x + grace)) end
+  if g.lf then table.insert(fields, 'lf'); table.insert(fields, int(g.lf)) end
+  if g.f then table.insert(fields, 'f'); table.insert(fields, int(g.f)) end
+  if g.tr then table.insert(fields, 'tr'); table.insert(fields, int(g.tr)) end
+  if g.tm then table.insert(fields, 'tm'); table.insert(fields, int(g.tm)) end
   redis.call('HSET', meta, unpack(fields))
   local gone = {}
-  if g.lf then redis.call('HSET', meta, 'lf', int(g.lf)) else table.insert(gone, 'lf') end
-  if g.f then redis.call('HSET', meta, 'f', int(g.f)) else table.insert(gone, 'f') end
-  if g.tr then redis.call('HSET', meta, 'tr', int(g.tr)) else table.insert(gone, 'tr') end
-  if g.tm then redis.call('HSET', meta, 'tm', int(g.tm)) else table.insert(gone, 'tm') end
+  if g.had_f and not g.f then table.insert(gone, 'f') end
+  if g.had_tr and not g.tr then table.insert(gone, 'tr') end
+  if g.had_tm and not g.tm then table.insert(gone, 'tm') end
   if #gone > 0 then redis.call('HDEL', meta, unpack(gone)) end
-  local t = int(ttl(x, now))
-  for _, k in ipairs({ meta, pending, seen, last }) do redis.call('PEXPIRE', k, t) end
-  redis.call('ZADD', due, int(nd), member)
-  extend(due, ttl(x, now))
+  if refresh then
+    local t = int(ttl(x + grace, now))
+    for _, k in ipairs({ meta, pending, seen, last }) do redis.call('PEXPIRE', k, t) end
+  elseif g.new_pending then
+    -- A pending list created by this add (the previous one became the last list at a flush).
+    local t = redis.call('PTTL', meta)
+    if t > 0 then redis.call('PEXPIRE', pending, t) end
+  end
+  schedule(due, int(nd), member, meta)
 end
 `;
 
@@ -92,6 +111,7 @@ elseif redis.call('SISMEMBER', seen, eventId) == 1 then
   return { 'duplicate', int(g.o), g.ld == eventId and '1' or '0' }
 else
   redis.call('RPUSH', pending, item); g.np = g.np + 1
+  g.new_pending = g.np == 1
   redis.call('SADD', seen, eventId)
   g.li = now
   g.tw, g.ti, g.tr, g.tc, g.tm, g.tf = tw, ti, tr, tc, tm, tf
@@ -317,14 +337,14 @@ local e = load_escalation(KEYS[1], now)
 if not e or e.st ~= 'open' then redis.call('ZREM', KEYS[2], member); return {} end
 local dueAt = e.steps[e.n + 1]
 if not dueAt then redis.call('ZREM', KEYS[2], member); return {} end
-if dueAt > now then redis.call('ZADD', KEYS[2], int(dueAt), member); return {} end
+if dueAt > now then schedule(KEYS[2], int(dueAt), member, KEYS[1]); return {} end
 local step = e.n + 1
 local done = step >= #e.steps
 redis.call('HSET', KEYS[1], 'n', int(step))
 if done then redis.call('HSET', KEYS[1], 'st', 'done', 'c', ARGV[1]) end
 local nextAt = e.steps[step + 1]
 if done or not nextAt then redis.call('ZREM', KEYS[2], member)
-else redis.call('ZADD', KEYS[2], int(nextAt), member) end
+else schedule(KEYS[2], int(nextAt), member, KEYS[1]) end
 return { int(step), int(dueAt), e.h }
 `;
 
@@ -387,13 +407,27 @@ local v = redis.call('HMGET', KEYS[1], 's', 'p', 't', 'x')
 if not v[1] or tonumber(v[4]) <= now or v[3] == '1' then
   redis.call('ZREM', KEYS[2], member); return {}
 end
-if tonumber(v[1]) > now then redis.call('ZADD', KEYS[2], v[1], member); return {} end
+if tonumber(v[1]) > now then schedule(KEYS[2], v[1], member, KEYS[1]); return {} end
 redis.call('HSET', KEYS[1], 't', '1', 'p', '')
 redis.call('ZREM', KEYS[2], member)
 return { v[2] }
 `;
 
-function script(source: string, numberOfKeys: number) {
+/** One store script as node-redis wants it (`defineScript` adds the SHA1 for EVALSHA). */
+export interface StoreScript {
+  readonly SCRIPT: string;
+  readonly NUMBER_OF_KEYS: number;
+  readonly SHA1: string;
+  parseCommand(
+    this: void,
+    parser: CommandParser,
+    keys: readonly string[],
+    args: readonly string[],
+  ): void;
+  transformReply(this: void, reply: unknown): unknown;
+}
+
+function script(source: string, numberOfKeys: number): StoreScript {
   return defineScript({
     SCRIPT: PRELUDE + source,
     NUMBER_OF_KEYS: numberOfKeys,
@@ -405,8 +439,28 @@ function script(source: string, numberOfKeys: number) {
   });
 }
 
+/** Names of the store's scripts (node-redis exposes each as a client method). */
+export type StoreScriptName =
+  | 'exrGroupAdd'
+  | 'exrGroupFlush'
+  | 'exrClaimDue'
+  | 'exrDedupCheck'
+  | 'exrThrottleHit'
+  | 'exrInhibitRecord'
+  | 'exrInhibitLive'
+  | 'exrSilencePut'
+  | 'exrSilenceExpire'
+  | 'exrSilenceList'
+  | 'exrEscalationStart'
+  | 'exrEscalationAdvance'
+  | 'exrEscalationAck'
+  | 'exrEscalationResolve'
+  | 'exrEscalationGet'
+  | 'exrDeferSend'
+  | 'exrTakeDeferred';
+
 /** Every script of the Redis store, registered on the node-redis client by name. */
-export const REDIS_SCRIPTS = {
+export const REDIS_SCRIPTS: Readonly<Record<StoreScriptName, StoreScript>> = {
   exrGroupAdd: script(GROUP_ADD, 5),
   exrGroupFlush: script(GROUP_FLUSH, 5),
   exrClaimDue: script(CLAIM_DUE, 1),
