@@ -17,6 +17,8 @@ export type {
   SilenceRequest,
 } from './types.js';
 export { createMemoryStore } from './store/memory-store.js';
+export { createRedisStore } from './store/redis-store.js';
+export type { RedisStoreOptions } from './store/redis-store.js';
 export { MIN_TTL_MS, GROUP_EXPIRY_GRACE_MS } from './store/state-store.js';
 export type {
   StateStore,

@@ -33,6 +33,8 @@ export function eventUid(event: Pick<NormalizedEvent, 'source' | 'id'>): string 
 
 /** The recipients of a notification as one canonical string (sorted, order-independent). */
 export function recipientsIdentity(notification: Pick<RoutedNotification, 'recipients'>): string {
+  const only = notification.recipients.length === 1 ? notification.recipients[0] : undefined;
+  if (only !== undefined) return `${only.key}\u0001${only.address}`;
   const list = notification.recipients.map((r) => `${r.key}\u0001${r.address}`);
   list.sort();
   return list.join('\u0002');
@@ -105,16 +107,18 @@ export function groupStoreKey(
   notification: Pick<RoutedNotification, 'template' | 'channel' | 'recipients'>,
   byValues: readonly string[],
 ): string {
-  const parts = [
-    notification.template,
-    notification.channel,
-    recipientsIdentity(notification),
-    ...byValues,
-  ];
-  const identity = `${policy}\u0000${parts.map((p) => `${p.length}:${p}`).join('')}`;
+  const recipients = recipientsIdentity(notification);
+  // Length-prefixed parts: the memo key is unambiguous whatever the values contain.
+  let identity = `${policy.length}:${policy}${notification.template.length}:${notification.template}${notification.channel.length}:${notification.channel}${recipients.length}:${recipients}`;
+  for (const value of byValues) identity += `${value.length}:${value}`;
   let key = groupKeys.get(identity);
   if (key === undefined) {
-    key = `g:${safeName(policy)}:${digestOf(...parts)}`;
+    key = `g:${safeName(policy)}:${digestOf(
+      notification.template,
+      notification.channel,
+      recipients,
+      ...byValues,
+    )}`;
     if (groupKeys.size >= GROUP_KEY_MEMO) groupKeys.clear();
     if (identity.length <= 4_096) groupKeys.set(identity, key);
   }
