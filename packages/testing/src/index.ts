@@ -40,6 +40,8 @@ export { findSuiteFiles, SUITE_FILE_PATTERN } from './suite/find-suite-files.js'
 export { SUITE_SCHEMA_URL } from './suite/schema-check.js';
 export { SuiteError, CaseFailedError } from './errors.js';
 export { formatPrettyReport, timelineLines } from './report/pretty.js';
+export { describeDispatch, formatDispatchView } from './report/dispatch-view.js';
+export type { DispatchView, NotificationDispatchView } from './report/dispatch-view.js';
 export type { PrettyReportOptions } from './report/pretty.js';
 export { formatJsonReport } from './report/json.js';
 export { formatJunitReport } from './report/junit.js';
