@@ -23,7 +23,7 @@ interface StateOutput {
 async function explainState(event: object): Promise<StateOutput> {
   const result = await runExroute(
     ['explain', '--rules', RULES, '--at', AT, '--state', '--format', 'json', '-'],
-    { input: JSON.stringify(event) },
+    { cwd: process.cwd(), input: JSON.stringify(event) },
   );
   expect(result.stderr).toBe('');
   expect(result.code).toBe(0);
