@@ -1,7 +1,8 @@
 import type { Diagnostic } from '../model/diagnostic.js';
 import { RuleSetError } from '../model/errors.js';
 import type { RuleSet } from '../model/rule-set.js';
-import { ruleFileValidator } from '../schema/ruleset-schema.js';
+import { ruleFileValidator, ruleValidator } from '../schema/ruleset-schema.js';
+import type { ErrorObject } from 'ajv';
 import { checkDefinitions } from '../validate/check-definitions.js';
 import { collectFile, emptyDefinitions } from '../validate/collect-definitions.js';
 import { findStructureProblems } from '../validate/structure-walk.js';
@@ -157,27 +158,44 @@ function checkFileStructure(parsed: ParsedRuleFile, reporter: LocatedReporter): 
       { at: 'key' },
     );
   }
-  const validate = ruleFileValidator();
-  if (!validate(value)) {
-    for (const problem of describeSchemaErrors(validate.errors ?? [])) {
-      if (
-        problem.code === 'EXR_SCHEMA_UNKNOWN_KEY' &&
-        forbidden.has(toPointer(problem.target.segments))
-      ) {
-        continue;
-      }
-      reporter.error(
-        problem.code,
-        problem.message,
-        { file, segments: problem.target.segments },
-        {
-          at: problem.target.at,
-          hint: problem.hint,
-        },
-      );
+  for (const problem of describeSchemaErrors(schemaErrors(value))) {
+    if (
+      problem.code === 'EXR_SCHEMA_UNKNOWN_KEY' &&
+      forbidden.has(toPointer(problem.target.segments))
+    ) {
+      continue;
     }
+    reporter.error(
+      problem.code,
+      problem.message,
+      { file, segments: problem.target.segments },
+      { at: problem.target.at, hint: problem.hint },
+    );
   }
   return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+/**
+ * Every JSON Schema error of one file's data: the file with its `rules` list validated one rule
+ * at a time (see `ruleValidator`), so the cost stays linear in the number of errors.
+ */
+function schemaErrors(value: unknown): ErrorObject[] {
+  const validate = ruleFileValidator();
+  const record = value as Record<string, unknown>;
+  const rules = record !== null && typeof record === 'object' ? record['rules'] : undefined;
+  if (!Array.isArray(rules) || rules.length === 0) {
+    return validate(value) ? [] : [...(validate.errors ?? [])];
+  }
+  const errors: ErrorObject[] = [];
+  if (!validate({ ...record, rules: [] })) errors.push(...(validate.errors ?? []));
+  const validateRule = ruleValidator();
+  rules.forEach((rule: unknown, index) => {
+    if (validateRule(rule)) return;
+    for (const error of validateRule.errors ?? []) {
+      errors.push({ ...error, instancePath: `/rules/${index}${error.instancePath}` });
+    }
+  });
+  return errors;
 }
 
 /**
