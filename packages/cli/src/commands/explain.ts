@@ -1,7 +1,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { createRouter } from '@exroute/core';
-import { formatExplanation } from '@exroute/testing';
+import { describeDispatch, formatDispatchView, formatExplanation } from '@exroute/testing';
 import type { Command } from '../command.js';
 import { TEXT_OR_JSON_FORMAT_OPTION, flag, outputFormat } from '../command.js';
 import { colorEnabled } from '../cli-io.js';
@@ -36,6 +36,12 @@ The clock is the current time unless --at freezes it. --matched-only lists only 
 matched (--format json: only those in "rules"). --mapping FILE normalizes a raw Exstream
 payload with your tenant's mapping file (implies --normalize).
 
+--state adds the dispatch view (docs/notification-policies.md): for each notification what a
+dispatcher with a fresh in-memory state would do (sent, grouped, deferred), the policy's group
+values and dedup/throttle keys for this event, the inhibit rules that could mute it or that it
+starts, and when each escalation step would fire. Earlier events are not known here; stateful
+suites (docs/testing-rules.md) test sequences.
+
 Exit codes: 0 explained, 2 usage error, invalid rules or invalid event.`,
   options: {
     rules: RULES_OPTION,
@@ -50,6 +56,11 @@ Exit codes: 0 explained, 2 usage error, invalid rules or invalid event.`,
     'matched-only': {
       type: 'boolean',
       description: 'list only the rules that matched (and count the others)',
+    },
+    state: {
+      type: 'boolean',
+      description:
+        'add the dispatch view: verdicts on a fresh state, keys, inhibit rules, escalations',
     },
     format: TEXT_OR_JSON_FORMAT_OPTION,
   },
@@ -91,16 +102,28 @@ Exit codes: 0 explained, 2 usage error, invalid rules or invalid event.`,
     const shown = matchedOnly
       ? { ...explanation, rules: explanation.rules.filter((rule) => rule.outcome === 'matched') }
       : explanation;
-    if (format === 'json') io.stdout.write(`${JSON.stringify(shown, null, 2)}\n`);
-    else {
+    const dispatch = flag(parsed, 'state')
+      ? await describeDispatch(
+          loaded.ruleSet,
+          input.event,
+          explanation.decision,
+          new Date(explanation.now),
+        )
+      : undefined;
+    const color = colorEnabled(io.stdout, io.env);
+    if (format === 'json') {
+      const output = dispatch === undefined ? shown : { ...shown, dispatch };
+      io.stdout.write(`${JSON.stringify(output, null, 2)}\n`);
+    } else {
       const hidden = explanation.rules.length - shown.rules.length;
       io.stdout.write(
-        `${formatExplanation(shown, { color: colorEnabled(io.stdout, io.env), verbose: flag(parsed, 'verbose') })}\n${
+        `${formatExplanation(shown, { color, verbose: flag(parsed, 'verbose') })}\n${
           matchedOnly
             ? `(${hidden} other rule(s) did not match or were not in effect; drop --matched-only to see why)\n`
             : ''
         }`,
       );
+      if (dispatch !== undefined) io.stdout.write(`\n${formatDispatchView(dispatch, { color })}\n`);
     }
     return ExitCode.ok;
   },

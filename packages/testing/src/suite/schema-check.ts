@@ -30,7 +30,16 @@ function suiteValidators(): { suite: ValidateFunction; suiteCase: ValidateFuncti
 
 /** Every schema violation of the suite in `source`, positioned; empty when it conforms. */
 export function checkSuiteSchema(source: YamlSource): Diagnostic[] {
-  return suiteSchemaErrors(source.data).map((error) => toDiagnostic(error, source));
+  // `anyOf` (a verdict is a kind or a mapping) reports each branch; one problem per place is enough.
+  const seen = new Set<string>();
+  return suiteSchemaErrors(source.data)
+    .map((error) => toDiagnostic(error, source))
+    .filter((d) => {
+      const id = `${d.code} ${d.line ?? 0}:${d.column ?? 0}`;
+      if (seen.has(id)) return false;
+      seen.add(id);
+      return true;
+    });
 }
 
 /**
