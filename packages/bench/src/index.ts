@@ -22,9 +22,9 @@ await runCoreBench(
 if (!coreOnly) {
   await runNotificationsBench(quick ? { requests: 300, concurrency: [1, 8] } : {});
   await runExstreamBench(quick ? { lines: 5_000, runs: 1 } : {});
-  await runDispatchBench(quick ? { budgetMs: 300, groups: 100, openGroups: 5_000 } : {});
-  await runRedisStoreBench(
-    quick ? { events: 3_000, concurrency: [1, 64], openGroups: 5_000 } : {},
+  await runDispatchBench(
+    quick ? { budgetMs: 300, groups: 100, openGroups: 5_000, pool: 20_000 } : {},
   );
+  await runRedisStoreBench(quick ? { events: 3_000, concurrency: [1, 64], openGroups: 5_000 } : {});
   runHostileBench(quick ? { scale: 0.1 } : {});
 }

@@ -12,6 +12,7 @@ describe('dispatch benchmark', () => {
       budgetMs: 20,
       groups: 10,
       openGroups: 50,
+      pool: 500,
       print: (line) => lines.push(line),
     });
     expect(result.groupedEvents).toBeGreaterThan(0);

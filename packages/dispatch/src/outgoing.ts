@@ -48,6 +48,69 @@ export function encodeGroupHeader(notification: RoutedNotification): string {
   return JSON.stringify(header);
 }
 
+/**
+ * Group headers by group key, reused while the notification's content is the same: the JSON is
+ * a function of the content only, so reuse changes nothing, and writing it for every grouped
+ * item was a sixth of `ingest`'s time in the bench.
+ */
+export class GroupHeaderMemo {
+  private readonly entries = new Map<string, { notification: RoutedNotification; json: string }>();
+
+  constructor(private readonly capacity = 10_000) {}
+
+  /** The header JSON for this notification of this group. */
+  headerFor(groupKey: string, notification: RoutedNotification): string {
+    const known = this.entries.get(groupKey);
+    if (known !== undefined && sameNotification(known.notification, notification))
+      return known.json;
+    const copy = copyNotification(notification);
+    const json = encodeGroupHeader(copy);
+    if (this.entries.size >= this.capacity) this.entries.clear();
+    this.entries.set(groupKey, { notification: copy, json });
+    return json;
+  }
+}
+
+/** Whether two routed notifications have the same content (what their JSON would show). */
+function sameNotification(a: RoutedNotification, b: RoutedNotification): boolean {
+  if (
+    a.template !== b.template ||
+    a.templateId !== b.templateId ||
+    a.channel !== b.channel ||
+    a.subject !== b.subject ||
+    a.severity !== b.severity ||
+    a.dueAt !== b.dueAt ||
+    a.sendAt !== b.sendAt ||
+    a.policy !== b.policy ||
+    !sameStrings(a.ruleIds, b.ruleIds) ||
+    !sameStrings(a.escalate, b.escalate) ||
+    a.recipients.length !== b.recipients.length
+  ) {
+    return false;
+  }
+  for (let i = 0; i < a.recipients.length; i++) {
+    const x = a.recipients[i]!;
+    const y = b.recipients[i]!;
+    if (x.key !== y.key || x.address !== y.address || !sameStrings(x.via, y.via)) return false;
+  }
+  const aKeys = Object.keys(a.params);
+  const bKeys = Object.keys(b.params);
+  if (aKeys.length !== bKeys.length) return false;
+  for (let i = 0; i < aKeys.length; i++) {
+    const key = aKeys[i]!;
+    if (key !== bKeys[i] || a.params[key] !== b.params[key]) return false;
+  }
+  // Any other field (none today) must be present in both, in the same order, to be equal.
+  return sameStrings(Object.keys(a), Object.keys(b));
+}
+
+function sameStrings(a: readonly string[] | undefined, b: readonly string[] | undefined): boolean {
+  if (a === undefined || b === undefined) return a === b;
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
 /** Reads a group header back; a header this version did not write → `EXR_DISPATCH_STORE_CORRUPT`. */
 export function decodeGroupHeader(text: string): GroupHeader {
   const parsed = parseJson(text);

@@ -1,6 +1,6 @@
 import type { CompiledPolicy, DispatchPlan } from '../plan/dispatch-plan.js';
 import { groupMessageKey, groupStoreKey, notificationKey } from '../keys.js';
-import { encodeDeferred, encodeGroupHeader, singleOutgoing } from '../outgoing.js';
+import { encodeDeferred, GroupHeaderMemo, singleOutgoing } from '../outgoing.js';
 import type { DeferredPayload } from '../outgoing.js';
 import type { GroupItem, StateStore } from '../store/state-store.js';
 import type { NotificationContext, Stage, VerdictOutcome } from './stage.js';
@@ -15,6 +15,7 @@ const DEFERRED_KEPT_MS = 7 * 86_400_000;
  */
 export class DeliverStage implements Stage {
   readonly name = 'deliver';
+  private readonly headers = new GroupHeaderMemo();
 
   constructor(
     private readonly plan: DispatchPlan,
@@ -75,7 +76,7 @@ export class DeliverStage implements Stage {
         now: ev.nowMs,
         timing: group.timing,
         item,
-        header: encodeGroupHeader(notification),
+        header: this.headers.headerFor(groupKey, notification),
       });
       if (!added.leading) return { kind: 'grouped', groupKey };
       const key = groupMessageKey(groupKey, added.openedAt, 0);

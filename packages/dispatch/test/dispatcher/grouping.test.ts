@@ -111,6 +111,26 @@ describe('grouping and digests', () => {
     expect(out.map((o) => o.params.lines)).toEqual(['r2: ']);
   });
 
+  it('takes subject and params from the event that opened each group instance', async () => {
+    const b = new Bench(`policies:
+  p: { group: { by: [correlationId], wait: 2m, close: 10m } }
+rules:
+  - id: r
+    when: { type: delivery.failed }
+    notify: [{ to: [cs], template: alert, policy: p }]
+`);
+    for (const ref of ['a', 'b', 'c'])
+      await b.ingest(b.event({ correlationId: 'j', data: { ref } }));
+    const first = await b.advance(2 * MIN);
+    expect(first.map((o) => o.params.ref)).toEqual(['a']);
+    await b.run(20 * MIN);
+    // The last item seen had ref c; the new instance is opened by ref a and must say so.
+    await b.ingest(b.event({ correlationId: 'j', data: { ref: 'a' } }));
+    await b.ingest(b.event({ correlationId: 'j', data: { ref: 'd' } }));
+    const second = await b.advance(2 * MIN);
+    expect(second.map((o) => [o.params.ref, o.digest!.count])).toEqual([['a', 2]]);
+  });
+
   it('one group per recipients and template: a notification to other people is another group', async () => {
     const b = new Bench(`policies:
   failures: { group: { by: [correlationId], wait: 2m } }
