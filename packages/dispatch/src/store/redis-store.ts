@@ -480,7 +480,8 @@ class RedisStore implements StateStore {
 
   putSilence(input: { readonly silence: SilenceRecord; readonly expireAt: number }) {
     const s = input.silence;
-    return this.run('putSilence', s.updatedAt, async () => {
+    // No `now` here: like the memory store, a silence does not move the store's clock.
+    return this.run('putSilence', undefined, async () => {
       await this.client.exrSilencePut(
         [this.keys.silences()],
         [s.id, JSON.stringify(s), String(s.endsAt), String(input.expireAt), String(s.updatedAt)],
