@@ -83,7 +83,7 @@ function apply(s: StateStore, o: Op, now: number): Promise<unknown> {
   const escalationScope = (key: number) => `sc${key % 2}`;
   switch (o.op) {
     case 'add': {
-      const x = o as Extract<Op, { op: 'add' }>;
+      const x = o;
       return s.addGroupItem({
         groupKey: `g${x.group}`,
         now,
@@ -99,13 +99,13 @@ function apply(s: StateStore, o: Op, now: number): Promise<unknown> {
       });
     }
     case 'flush':
-      return s.flushGroup({ groupKey: `g${(o as Extract<Op, { op: 'flush' }>).group}`, now });
+      return s.flushGroup({ groupKey: `g${o.group}`, now });
     case 'claim':
-      return s.claimDue({ now, limit: (o as Extract<Op, { op: 'claim' }>).limit, leaseMs: MIN });
+      return s.claimDue({ now, limit: o.limit, leaseMs: MIN });
     case 'next':
       return s.nextDueAt();
     case 'dedup': {
-      const x = o as Extract<Op, { op: 'dedup' }>;
+      const x = o;
       return s.dedupCheck({
         key: `d${x.key}`,
         member: `e${x.member}`,
@@ -114,7 +114,7 @@ function apply(s: StateStore, o: Op, now: number): Promise<unknown> {
       });
     }
     case 'throttle': {
-      const x = o as Extract<Op, { op: 'throttle' }>;
+      const x = o;
       const windowStart = Math.floor(now / (10 * MIN)) * 10 * MIN;
       return s.throttleHit({
         key: `t${x.key}`,
@@ -127,7 +127,7 @@ function apply(s: StateStore, o: Op, now: number): Promise<unknown> {
       });
     }
     case 'inhibit': {
-      const x = o as Extract<Op, { op: 'inhibit' }>;
+      const x = o;
       return s.recordInhibitSource({
         scope: `i${x.scope}`,
         sourceEventId: `e${x.source}`,
@@ -137,7 +137,7 @@ function apply(s: StateStore, o: Op, now: number): Promise<unknown> {
       });
     }
     case 'inhibited': {
-      const x = o as Extract<Op, { op: 'inhibited' }>;
+      const x = o;
       return s.findInhibitSource({
         scope: `i${x.scope}`,
         now,
@@ -146,7 +146,7 @@ function apply(s: StateStore, o: Op, now: number): Promise<unknown> {
       });
     }
     case 'escalate': {
-      const x = o as Extract<Op, { op: 'escalate' }>;
+      const x = o;
       return s.startEscalation({
         scope: escalationScope(x.key),
         key: `k${x.key}`,
@@ -157,11 +157,11 @@ function apply(s: StateStore, o: Op, now: number): Promise<unknown> {
       });
     }
     case 'advance': {
-      const key = (o as Extract<Op, { op: 'advance' }>).key;
+      const key = o.key;
       return s.advanceEscalation({ scope: escalationScope(key), key: `k${key}`, now });
     }
     case 'ack': {
-      const key = (o as Extract<Op, { op: 'ack' }>).key;
+      const key = o.key;
       return s.acknowledgeEscalation({
         scope: escalationScope(key),
         key: `k${key}`,
@@ -171,15 +171,15 @@ function apply(s: StateStore, o: Op, now: number): Promise<unknown> {
     }
     case 'resolve':
       return s.resolveEscalations({
-        scope: `sc${(o as Extract<Op, { op: 'resolve' }>).scope}`,
+        scope: `sc${o.scope}`,
         now,
       });
     case 'getEscalation': {
-      const key = (o as Extract<Op, { op: 'getEscalation' }>).key;
+      const key = o.key;
       return s.getEscalation({ scope: escalationScope(key), key: `k${key}` });
     }
     case 'defer': {
-      const x = o as Extract<Op, { op: 'defer' }>;
+      const x = o;
       return s.deferSend({
         key: `def${x.key}`,
         sendAt: now + x.inMin * MIN,
@@ -189,9 +189,9 @@ function apply(s: StateStore, o: Op, now: number): Promise<unknown> {
       });
     }
     case 'take':
-      return s.takeDeferred({ key: `def${(o as Extract<Op, { op: 'take' }>).key}`, now });
+      return s.takeDeferred({ key: `def${o.key}`, now });
     case 'silence': {
-      const x = o as Extract<Op, { op: 'silence' }>;
+      const x = o;
       return s.putSilence({
         silence: {
           id: `s${x.id}`,
@@ -207,7 +207,7 @@ function apply(s: StateStore, o: Op, now: number): Promise<unknown> {
       });
     }
     case 'unsilence':
-      return s.expireSilence({ id: `s${(o as Extract<Op, { op: 'unsilence' }>).id}`, now });
+      return s.expireSilence({ id: `s${o.id}`, now });
     case 'silences':
       return s.listSilences({ now });
     default:
