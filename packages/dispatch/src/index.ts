@@ -1,6 +1,9 @@
 // The public API of @exroute/dispatch: a hand-written list of named exports (types via `export type`).
 
+export { createDispatcher } from './dispatcher.js';
+export type { DispatcherOptions } from './dispatcher.js';
 export { DispatchError } from './errors.js';
+export { MAX_SILENCE_MS, compileSilenceMatcher } from './silence/silence-book.js';
 export type { DispatchErrorCode } from './errors.js';
 export type {
   Dispatcher,

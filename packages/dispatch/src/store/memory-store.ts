@@ -31,6 +31,8 @@ interface GroupState extends Expiring {
   pending: GroupItem[];
   seen: Set<string>;
   last: readonly GroupItem[];
+  /** The due time last written to the index for this instance (see `reschedule`). */
+  dueAt: number | undefined;
 }
 
 interface EscalationRecord extends Expiring {
@@ -224,6 +226,7 @@ class MemoryState {
         seen: new Set([item.eventId]),
         last: leading ? [item] : [],
         expireAt: 0,
+        dueAt: undefined,
       };
       if (!leading) {
         group.flushAt =
@@ -299,6 +302,8 @@ class MemoryState {
         items: group.last.slice(),
       };
     }
+    // A claim may have leased the index entry: always write the real due time back.
+    group.dueAt = undefined;
     this.reschedule(groupKey, group);
     return result;
   }
@@ -552,6 +557,11 @@ class MemoryState {
     const next = groupNextDue(group);
     group.expireAt =
       Math.max(next, group.lastItemAt + group.timing.closeMs) + GROUP_EXPIRY_GRACE_MS;
+    // Most items do not move the group's due time; skipping the index then saves the hot path
+    // an allocation. A claim's lease may have moved the index entry meanwhile: the claimer's
+    // flushGroup resets it, so leaving the lease in place is what the contract wants anyway.
+    if (group.dueAt === next) return;
+    group.dueAt = next;
     this.due.schedule({ kind: 'group', key: groupKey }, next);
   }
 

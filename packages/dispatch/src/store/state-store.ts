@@ -258,6 +258,8 @@ export interface StateStore {
    *    pending was empty, set flushAt: openedAt + waitMs while seq = 0, else the first instant
    *    lastFlushAt + k·intervalMs (k ≥ 1, integer) that is ≥ now. If `maxItems` is set and
    *    pending now holds ≥ maxItems items, flushAt = now. Answer `added`.
+   * An add that leaves the instance's next due time unchanged may leave a leased due-index
+   * entry as it is (the claimer's `flushGroup` resets it); one that changes it must write it.
    * Next due time: flushAt while something is pending; otherwise the earlier of
    * lastItemAt + closeMs and (when repeatMs is set and `last` is non-empty)
    * lastFlushAt + repeatMs. All keys of the instance expire at
