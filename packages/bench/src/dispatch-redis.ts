@@ -16,6 +16,7 @@ import {
   commandsSent,
   createProbeClient,
   resetCommandStats,
+  serverCpuSeconds,
   startRoundTripCounter,
   usedMemory,
 } from './redis-probe.js';
@@ -38,6 +39,10 @@ export interface RedisThroughputRow {
   path: 'ingest' | 'addGroupItem';
   concurrency: number;
   eventsPerSecond: number;
+  /** CPU time per event in this process (dispatcher + client), µs. */
+  clientCpuMicros: number;
+  /** CPU time per event in redis-server (`INFO cpu`), µs. */
+  redisCpuMicros: number;
   commandsPerEvent: number;
   roundTripsPerEvent: number;
 }
@@ -177,7 +182,11 @@ async function measureThroughput(
     await direct(`warm${run}`, Math.min(2_000, events), concurrency);
     await viaRelay(`warmr${run}`, Math.min(500, events), concurrency);
     await resetCommandStats(probe);
+    const serverCpu = await serverCpuSeconds(probe);
+    const clientCpu = process.cpuUsage();
     const ms = await direct(`run${run}`, events, concurrency);
+    const clientUsed = process.cpuUsage(clientCpu);
+    const serverUsed = (await serverCpuSeconds(probe)) - serverCpu;
     const commands = await commandsSent(probe);
     // Round trips are counted in a second pass through the relay (it adds latency of its own).
     const relayedEvents = Math.min(events, 10_000);
@@ -188,6 +197,8 @@ async function measureThroughput(
       path,
       concurrency,
       eventsPerSecond: (events / ms) * 1000,
+      clientCpuMicros: (clientUsed.user + clientUsed.system) / events,
+      redisCpuMicros: (serverUsed * 1e6) / events,
       commandsPerEvent: commands / events,
       roundTripsPerEvent: writes / relayedEvents,
     };
@@ -265,11 +276,14 @@ export async function runRedisStoreBench(
       `### @exroute/dispatch on Redis (${events.toLocaleString('en-US')} grouped events over 200 groups per cell, one connection, private redis-server)`,
     );
     print('');
-    print('| path | callers | events/s | Redis commands / event | round trips / event |');
-    print('|---|---:|---:|---:|---:|');
+    print(
+      '| path | callers | events/s (wall) | client CPU µs / event | Redis CPU µs / event | events per Redis CPU second | Redis commands / event | round trips / event |',
+    );
+    print('|---|---:|---:|---:|---:|---:|---:|---:|');
+    const rate = (n: number): string => Math.round(n).toLocaleString('en-US');
     for (const row of throughput) {
       print(
-        `| ${row.path} | ${row.concurrency} | ${Math.round(row.eventsPerSecond).toLocaleString('en-US')} | ${row.commandsPerEvent.toFixed(2)} | ${row.roundTripsPerEvent.toFixed(3)} |`,
+        `| ${row.path} | ${row.concurrency} | ${rate(row.eventsPerSecond)} | ${row.clientCpuMicros.toFixed(0)} | ${row.redisCpuMicros.toFixed(0)} | ${rate(row.redisCpuMicros > 0 ? 1e6 / row.redisCpuMicros : 0)} | ${row.commandsPerEvent.toFixed(2)} | ${row.roundTripsPerEvent.toFixed(3)} |`,
       );
     }
     print('');

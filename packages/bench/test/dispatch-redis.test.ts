@@ -29,6 +29,8 @@ describe.skipIf(!hasRedis)(`Redis store benchmark ${redisSkipReason}`, () => {
       expect(row.roundTripsPerEvent).toBeGreaterThan(0);
       expect(row.roundTripsPerEvent).toBeLessThanOrEqual(row.path === 'ingest' ? 1.5 : 1);
       expect(row.eventsPerSecond).toBeGreaterThan(0);
+      expect(row.redisCpuMicros).toBeGreaterThan(0);
+      expect(row.clientCpuMicros).toBeGreaterThan(0);
     }
     // Eight callers share round trips: node-redis pipelines what is issued in the same tick.
     expect(result.throughput[1]!.roundTripsPerEvent).toBeLessThan(1);
