@@ -427,6 +427,33 @@ function checkInput(event: unknown, decision: unknown): void {
       [dispatchDiagnostic('EXR_DISPATCH_INVALID_INPUT', 'not a RoutingDecision', '/decision')],
     );
   }
+  const notifications = d.notifications as unknown[];
+  for (let i = 0; i < notifications.length; i++) {
+    const n = notifications[i] as Partial<Record<string, unknown>> | null;
+    if (
+      typeof n !== 'object' ||
+      n === null ||
+      typeof n['template'] !== 'string' ||
+      typeof n['templateId'] !== 'string' ||
+      typeof n['channel'] !== 'string' ||
+      !Array.isArray(n['recipients']) ||
+      typeof n['params'] !== 'object' ||
+      n['params'] === null ||
+      !Array.isArray(n['ruleIds'])
+    ) {
+      throw new DispatchError(
+        'EXR_DISPATCH_INVALID_INPUT',
+        `decision.notifications[${i}] is not a routed notification; pass the decision the router returned`,
+        [
+          dispatchDiagnostic(
+            'EXR_DISPATCH_INVALID_INPUT',
+            'not a routed notification',
+            `/decision/notifications/${i}`,
+          ),
+        ],
+      );
+    }
+  }
   if (d.eventId !== e.id) {
     throw new DispatchError(
       'EXR_DISPATCH_INVALID_INPUT',

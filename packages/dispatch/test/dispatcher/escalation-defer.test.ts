@@ -52,6 +52,24 @@ describe('escalation', () => {
     expect(await b.advance(30 * 24 * HOUR)).toEqual([]);
   });
 
+  it('counts business hours in the event region calendar, skipping nights', async () => {
+    const b = new Bench(`escalations:
+  slow:
+    steps: [{ after: { businessHours: 10 }, to: [lead], template: overdue }]
+rules:
+  - id: review
+    when: { type: content.review_requested }
+    notify: [{ to: [cs], template: alert, escalate: slow }]
+`);
+    await b.ingest(b.event({ type: 'content.review_requested', region: 'UK' }));
+    const due = UK.addBusinessHours(new Date(T0), 10)!.getTime();
+    // Ten open hours from Monday 09:00 is Tuesday 11:00, not Monday 19:00.
+    expect(due).toBe(Date.UTC(2027, 0, 5, 11, 0, 0));
+    b.now = due - 1;
+    expect(await b.dispatcher.tick()).toEqual([]);
+    expect(await b.advance(1)).toHaveLength(1);
+  });
+
   it('stops when acknowledged', async () => {
     const b = new Bench(RULES);
     const started = await b.ingest(b.event({ type: 'content.review_requested', region: 'UK' }));

@@ -36,7 +36,7 @@ export class Bench {
   readonly store: StateStore;
   now: number;
   dispatcher: Dispatcher;
-  private readonly router;
+  readonly router;
   private seq = 0;
 
   constructor(

@@ -35,6 +35,26 @@ describe('bad input never crashes the dispatcher', () => {
     }
   });
 
+  it('rejects notifications that are not what the router returns, with their index', async () => {
+    const b = new Bench(RULES);
+    const event = b.event({});
+    const good = b.router.route(event).notifications[0]!;
+    for (const bad of [null, 7, {}, { ...good, recipients: 'x' }, { ...good, params: null }]) {
+      const decision = {
+        eventId: event.id,
+        ruleSetVersion: 'v',
+        matched: [],
+        notifications: [good, bad],
+      };
+      const error = await b.dispatcher.ingest(event, decision as never).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect((error as DispatchError).code).toBe('EXR_DISPATCH_INVALID_INPUT');
+      expect((error as DispatchError).diagnostics[0]!.pointer).toBe('/decision/notifications/1');
+    }
+  });
+
   it('handles events with odd fields: prototype keys, long values, unknown policies', async () => {
     const b = new Bench(RULES);
     const event = b.event({

@@ -1,6 +1,6 @@
 import { parseRuleSet } from '@exroute/core';
 import { describe, expect, it } from 'vitest';
-import { Bench, HEAD, MIN } from './harness.js';
+import { Bench, HEAD, MIN, SEC } from './harness.js';
 
 const GROUPED = `policies:
   failures:
@@ -85,5 +85,36 @@ describe('idempotency, restarts and reloads', () => {
     expect(await b.dispatcher.tick()).toEqual([]);
     const out = await b.advance(MIN);
     expect(out).toHaveLength(1);
+  });
+});
+
+describe('a store that fails in the middle of a tick', () => {
+  it('hands out the flushes already taken, then reports the failure with a code', async () => {
+    const inner = new Bench(GROUPED).store;
+    let flushes = 0;
+    // The real memory store, with its second flush failing as a lost connection would.
+    const failing = {
+      ...inner,
+      flushGroup: (input: Parameters<typeof inner.flushGroup>[0]) =>
+        ++flushes === 2 ? Promise.reject(new Error('connection lost')) : inner.flushGroup(input),
+    };
+    const b = new Bench(GROUPED, { store: failing, dispatcher: { tickBatch: 1, leaseMs: SEC } });
+    await b.ingest(b.event({ correlationId: 'a' }));
+    await b.ingest(b.event({ correlationId: 'b' }));
+    const partial = await b.advance(2 * MIN);
+    expect(partial).toHaveLength(1);
+    // The failed group stays leased for a second, then is due again; this time nothing was
+    // taken before the failure, so the tick reports it.
+    flushes = 1;
+    b.now += SEC;
+    const error = await b.dispatcher.tick().then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect((error as { code?: string } | undefined)?.code).toBe('EXR_DISPATCH_STORE_UNAVAILABLE');
+    // Once the store answers again, the group whose flush failed is still due and goes out.
+    const rest = await b.advance(SEC);
+    expect(rest).toHaveLength(1);
+    expect(rest[0]!.eventIds).not.toEqual(partial[0]!.eventIds);
   });
 });
