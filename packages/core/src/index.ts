@@ -71,7 +71,7 @@ export {
 } from './load/rule-sources.js';
 export type { CollectedRuleFiles } from './load/rule-sources.js';
 export type { RuleSource } from './load/parse-yaml.js';
-export { isImpreciseInteger } from './load/parse-yaml.js';
+export { duplicateKeyOffsets, isImpreciseInteger } from './load/parse-yaml.js';
 export { validateEvent } from './validate/validate-event.js';
 export { isRfc3339DateTime } from './schema/load-schema.js';
 export { computeRuleSetVersion } from './validate/rule-set-version.js';

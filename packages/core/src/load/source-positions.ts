@@ -1,5 +1,9 @@
 import { isAlias, isMap, isPair, isScalar, isSeq } from 'yaml';
+<<<<<<< HEAD
 import type { Document, LineCounter, Node, Pair, YAMLMap } from 'yaml';
+=======
+import type { Document, LineCounter, Node, Pair } from 'yaml';
+>>>>>>> main
 import type { PointerSegment } from '../validate/json-pointer.js';
 
 /** A 1-based line and column in a source file. */
@@ -20,7 +24,14 @@ export class SourcePositions {
   readonly #doc: Document | undefined;
   readonly #lineCounter: LineCounter | undefined;
   readonly #text: string | undefined;
+<<<<<<< HEAD
   readonly #pairIndex = new WeakMap<YAMLMap, Map<string, Pair>>();
+=======
+  /** Each mapping's pairs by key, built on first lookup: locating is O(path), not O(map size). */
+  readonly #pairsByKey = new WeakMap<object, Map<string, unknown>>();
+  /** Each alias's target, resolved once (yaml's `resolve` walks the whole document). */
+  readonly #aliasTargets = new WeakMap<object, unknown>();
+>>>>>>> main
 
   constructor(file: string, doc?: Document, lineCounter?: LineCounter, text?: string) {
     this.file = file;
@@ -66,6 +77,7 @@ export class SourcePositions {
     return this.atOffset(found < 0 ? start : start + found);
   }
 
+<<<<<<< HEAD
   /**
    * The pair of `map` whose key reads as `segment` (the first, as before). Mappings are indexed on
    * first use, so reporting at every entry of a mapping with n keys costs O(n), not O(n²).
@@ -82,6 +94,27 @@ export class SourcePositions {
       this.#pairIndex.set(map, index);
     }
     return index.get(segment);
+=======
+  #resolve(node: unknown, doc: Document): unknown {
+    if (!isAlias(node)) return node;
+    if (!this.#aliasTargets.has(node)) this.#aliasTargets.set(node, node.resolve(doc));
+    return this.#aliasTargets.get(node);
+  }
+
+  /** The pair of `map` whose scalar key reads `segment` (the first one, as `find` gave). */
+  #pair(map: { items: unknown[] }, segment: string): Pair<unknown, unknown> | undefined {
+    let byKey = this.#pairsByKey.get(map);
+    if (byKey === undefined) {
+      byKey = new Map();
+      for (const p of map.items) {
+        if (!isPair(p) || !isScalar(p.key)) continue;
+        const key = String(p.key.value);
+        if (!byKey.has(key)) byKey.set(key, p);
+      }
+      this.#pairsByKey.set(map, byKey);
+    }
+    return byKey.get(segment) as Pair<unknown, unknown> | undefined;
+>>>>>>> main
   }
 
   #findNode(segments: readonly PointerSegment[]): unknown {
@@ -90,9 +123,14 @@ export class SourcePositions {
     let node: unknown = doc.contents;
     for (const raw of segments) {
       const segment = String(raw);
-      if (isAlias(node)) node = node.resolve(doc);
+      node = this.#resolve(node, doc);
       if (isMap(node)) {
+<<<<<<< HEAD
         node = this.#pairOf(node, segment)?.value;
+=======
+        const pair = this.#pair(node, segment);
+        node = pair?.value;
+>>>>>>> main
       } else if (isSeq(node)) {
         node = node.items[Number(segment)];
       } else {
@@ -110,9 +148,13 @@ export class SourcePositions {
     for (let i = 0; i < segments.length; i++) {
       const segment = String(segments[i]);
       const last = i === segments.length - 1;
-      if (isAlias(node)) node = node.resolve(doc);
+      node = this.#resolve(node, doc);
       if (isMap(node)) {
+<<<<<<< HEAD
         const pair = this.#pairOf(node, segment);
+=======
+        const pair = this.#pair(node, segment);
+>>>>>>> main
         if (pair === undefined) return best;
         const keyStart = rangeStart(pair.key);
         if (last && at === 'key') return keyStart ?? best;
