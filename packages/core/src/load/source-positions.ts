@@ -1,9 +1,5 @@
 import { isAlias, isMap, isPair, isScalar, isSeq } from 'yaml';
-<<<<<<< HEAD
-import type { Document, LineCounter, Node, Pair, YAMLMap } from 'yaml';
-=======
 import type { Document, LineCounter, Node, Pair } from 'yaml';
->>>>>>> main
 import type { PointerSegment } from '../validate/json-pointer.js';
 
 /** A 1-based line and column in a source file. */
@@ -24,14 +20,10 @@ export class SourcePositions {
   readonly #doc: Document | undefined;
   readonly #lineCounter: LineCounter | undefined;
   readonly #text: string | undefined;
-<<<<<<< HEAD
-  readonly #pairIndex = new WeakMap<YAMLMap, Map<string, Pair>>();
-=======
   /** Each mapping's pairs by key, built on first lookup: locating is O(path), not O(map size). */
   readonly #pairsByKey = new WeakMap<object, Map<string, unknown>>();
   /** Each alias's target, resolved once (yaml's `resolve` walks the whole document). */
   readonly #aliasTargets = new WeakMap<object, unknown>();
->>>>>>> main
 
   constructor(file: string, doc?: Document, lineCounter?: LineCounter, text?: string) {
     this.file = file;
@@ -77,24 +69,6 @@ export class SourcePositions {
     return this.atOffset(found < 0 ? start : start + found);
   }
 
-<<<<<<< HEAD
-  /**
-   * The pair of `map` whose key reads as `segment` (the first, as before). Mappings are indexed on
-   * first use, so reporting at every entry of a mapping with n keys costs O(n), not O(n²).
-   */
-  #pairOf(map: YAMLMap, segment: string): Pair | undefined {
-    let index = this.#pairIndex.get(map);
-    if (index === undefined) {
-      index = new Map();
-      for (const item of map.items) {
-        if (!isPair(item) || !isScalar(item.key)) continue;
-        const key = String(item.key.value);
-        if (!index.has(key)) index.set(key, item);
-      }
-      this.#pairIndex.set(map, index);
-    }
-    return index.get(segment);
-=======
   #resolve(node: unknown, doc: Document): unknown {
     if (!isAlias(node)) return node;
     if (!this.#aliasTargets.has(node)) this.#aliasTargets.set(node, node.resolve(doc));
@@ -114,7 +88,6 @@ export class SourcePositions {
       this.#pairsByKey.set(map, byKey);
     }
     return byKey.get(segment) as Pair<unknown, unknown> | undefined;
->>>>>>> main
   }
 
   #findNode(segments: readonly PointerSegment[]): unknown {
@@ -125,12 +98,8 @@ export class SourcePositions {
       const segment = String(raw);
       node = this.#resolve(node, doc);
       if (isMap(node)) {
-<<<<<<< HEAD
-        node = this.#pairOf(node, segment)?.value;
-=======
         const pair = this.#pair(node, segment);
         node = pair?.value;
->>>>>>> main
       } else if (isSeq(node)) {
         node = node.items[Number(segment)];
       } else {
@@ -150,11 +119,7 @@ export class SourcePositions {
       const last = i === segments.length - 1;
       node = this.#resolve(node, doc);
       if (isMap(node)) {
-<<<<<<< HEAD
-        const pair = this.#pairOf(node, segment);
-=======
         const pair = this.#pair(node, segment);
->>>>>>> main
         if (pair === undefined) return best;
         const keyStart = rangeStart(pair.key);
         if (last && at === 'key') return keyStart ?? best;

@@ -8,10 +8,6 @@ import type {
   TemplateDefinition,
 } from '../model/rule-set.js';
 import type { DefinedNames } from '../operators/operator.js';
-<<<<<<< HEAD
-import { MAX_CONDITION_DEPTH } from '../load/limits.js';
-import { checkCondition } from './check-conditions.js';
-=======
 import {
   MAX_CONDITION_DEPTH,
   MAX_EXPANDED_CONDITION_NODES,
@@ -20,8 +16,7 @@ import {
 } from '../load/limits.js';
 import { deepestGroupChain } from './group-depth.js';
 import { describeGrowthChain, expandedConditionSizes } from './condition-size.js';
-import { checkCondition, checkLeaf } from './check-conditions.js';
->>>>>>> main
+import { checkCondition } from './check-conditions.js';
 import type { ConditionCheckContext } from './check-conditions.js';
 import { checkPlaceholders } from './check-placeholders.js';
 import { checkPolicySections } from './check-policies.js';
@@ -79,16 +74,13 @@ export function checkDefinitions(
     });
   }
   const rules = defs.rules.map((draft) => checkRule(draft, defs, context));
-<<<<<<< HEAD
+  checkExpandedSizes(defs, rules, reporter);
   const policySections = checkPolicySections({
     defs,
     rules,
     context,
     checkNotifyEntry: (entry, place) => checkNotify(entry, place, defs, reporter),
   });
-=======
-  checkExpandedSizes(defs, rules, reporter);
->>>>>>> main
   for (const shared of defs.sharedConditions.values()) {
     if (used.has(shared.name)) continue;
     reporter.warning(

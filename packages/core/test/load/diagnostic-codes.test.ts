@@ -489,16 +489,13 @@ describe('every loader diagnostic code, with its position', () => {
       'EXR_EVENT_INVALID_FIELD',
       'EXR_EVENT_TOO_DEEP',
       'EXR_EVENT_TOO_LARGE',
-<<<<<<< HEAD
-      // Policy-section codes, each with its position: policy-sections.test.ts.
-      ...Object.keys(POLICY_DIAGNOSTIC_CODES),
-=======
       // hostile-input.test.ts
       'EXR_EVENT_NOT_JSON',
       'EXR_EVENT_UNREADABLE',
       'EXR_GROUP_TOO_DEEP',
       'EXR_REGION_GROUPS_TOO_LARGE',
->>>>>>> main
+      // Policy-section codes, each with its position: policy-sections.test.ts.
+      ...Object.keys(POLICY_DIAGNOSTIC_CODES),
     ];
     // Defensive fallbacks that no known input reaches (the hardening tests prove the loader never throws).
     const unreachable = ['EXR_YAML_INTERNAL', 'EXR_INTERNAL', 'EXR_SCHEMA_INVALID'];
