@@ -4,10 +4,20 @@
 // @exroute/exstream and the sample tenant's mapping (examples/data/exstream-mapping.yaml), routes
 // them with the rules in rules/, and delivers the notifications to an OpenText Notifications
 // emulator started in this process on 127.0.0.1 — with an outbox and a dead-letter file, as in
-// production. The emulator is scripted to fail a few requests so the
+// production. Between routing and delivery, the dispatcher (@exroute/dispatch, in-memory store)
+// applies the rules' notification policies: delivery failures are digested per batch, a failed
+// batch mutes its own delivery failures, unanswered legal reviews escalate. The clock follows
+// the events' own times, then runs on for a week so groups flush and escalations fire, which
+// keeps every run of the demo alike. The emulator is scripted to fail a few requests so the
 // summary shows retries and a dead letter. Then it prints what happened and exits.
 //
-//   node examples/demo/demo.mjs [--events FILE] [--mapping FILE] [--json]
+//   node examples/demo/demo.mjs [--events FILE] [--scenario FILE] [--mapping FILE] [--json]
+//
+// Without --events the demo reads the sample events and then examples/demo/policy-scenario.jsonl:
+// 21 CloudEvents that show the policies at work (one statement run with 12 bounced e-mails, a
+// failed invoice run whose 5 failed deliveries are muted, two legal reviews of which one is
+// approved and the other escalates). --scenario FILE replaces that file; with --events, a
+// scenario is read only when --scenario is given.
 //
 // --json prints the same summary as one JSON object (the demo's test reads it).
 
@@ -18,6 +28,7 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { createRouter, ExrouteError, formatDiagnostic, loadRuleSet } from '@exroute/core';
+import { createDispatcher, createMemoryStore } from '@exroute/dispatch';
 import { loadMapping, normalizeStream } from '@exroute/exstream';
 import {
   createNotificationsClient,
@@ -39,7 +50,8 @@ const RULES = [
 
 const { values: args } = parseArgs({
   options: {
-    events: { type: 'string', default: repo('examples/data/sample-events.jsonl') },
+    events: { type: 'string' },
+    scenario: { type: 'string' },
     mapping: { type: 'string', default: repo('examples/data/exstream-mapping.yaml') },
     json: { type: 'boolean', default: false },
   },
@@ -48,7 +60,14 @@ const { values: args } = parseArgs({
 const started = performance.now();
 const workDir = await mkdtemp(join(tmpdir(), 'exroute-demo-'));
 try {
-  const summary = await runDemo(args.events, args.mapping, workDir);
+  const eventFiles =
+    args.events === undefined
+      ? [
+          repo('examples/data/sample-events.jsonl'),
+          args.scenario ?? repo('examples/demo/policy-scenario.jsonl'),
+        ]
+      : [args.events, ...(args.scenario !== undefined ? [args.scenario] : [])];
+  const summary = await runDemo(eventFiles, args.mapping, workDir);
   summary.timing.totalMs = Math.round(performance.now() - started);
   summary.timing.eventsPerSecond = perSecond(summary.events.read, summary.timing.totalMs);
   console.log(args.json ? JSON.stringify(summary, null, 2) : render(summary));
@@ -61,11 +80,16 @@ try {
   await rm(workDir, { recursive: true, force: true });
 }
 
-async function runDemo(eventsFile, mappingFile, dir) {
+async function runDemo(eventFiles, mappingFile, dir) {
   const ruleSet = await loadRuleSet(RULES);
   // The sample tenant's mapping: communication ids → document types, Exstream domains → regions.
   const mapping = await loadMapping(mappingFile);
-  const router = createRouter(ruleSet);
+  // A simulated clock: the newest event time seen, so deferrals, digests and escalations happen
+  // at the same moments on every run.
+  let now = new Date(0);
+  const clock = () => now;
+  const router = createRouter(ruleSet, { clock });
+  const dispatcher = createDispatcher({ ruleSet, store: createMemoryStore(), clock });
 
   const emulator = await startEmulator();
   // Two 503s and a 429 are retried and then delivered; the 400 is never retried: a dead letter.
@@ -98,13 +122,54 @@ async function runDemo(eventsFile, mappingFile, dir) {
   const teams = new Map();
   const mappingWarnings = new Map();
   const requests = [];
+  const verdictKinds = new Map();
+  const groupedByPolicy = new Map();
+  const mutedBy = new Map();
+  const sentByReason = new Map();
+  const digests = new Map();
+  const escalationSteps = new Map();
+  let escalationsStarted = 0;
+  let lastEventTime = 0;
+  const eventsByUid = new Map();
+  const deliver = (outgoing) => {
+    for (const message of outgoing) {
+      count(sentByReason, message.reason);
+      if (message.reason === 'group-flush' || message.reason === 'repeat') {
+        const row = digests.get(message.template) ?? {
+          template: message.template,
+          messages: 0,
+          items: 0,
+        };
+        row.messages++;
+        row.items += message.digest?.count ?? 0;
+        digests.set(message.template, row);
+      }
+      if (message.escalation !== undefined) {
+        count(escalationSteps, `${message.escalation.name} step ${message.escalation.step}`);
+      }
+      const first = eventsByUid.get(message.eventIds[0]);
+      // The message key names this flush, step or send: it becomes the Notifications job id.
+      const decision = {
+        eventId: message.key,
+        ruleSetVersion: ruleSet.version,
+        matched: [],
+        notifications: [message],
+      };
+      const mapped = toNotificationRequests(decision, {
+        ...first,
+        source: 'exroute/dispatch',
+        id: message.key,
+      });
+      for (const d of mapped.diagnostics) count(mappingWarnings, d.code);
+      requests.push(...mapped.requests);
+    }
+  };
   let routedToNobody = 0;
   let deferred = 0;
   let routingMs = 0;
   let lines = 0;
 
-  const stream = normalizeStream(eventsFile, { mapping });
-  for await (const item of stream) {
+  for await (const item of readAll(eventFiles, mapping)) {
     lines++;
     if ('error' in item) {
       count(rejectedByCode, item.error.code);
@@ -112,6 +177,11 @@ async function runDemo(eventsFile, mappingFile, dir) {
     }
     const { event } = item;
     count(eventsByType, event.type);
+    const time = Date.parse(event.time);
+    if (time > now.getTime()) now = new Date(time);
+    lastEventTime = Math.max(lastEventTime, now.getTime());
+    eventsByUid.set(`${event.source}/${event.id}`, event);
+    deliver(await dispatcher.tick());
     const before = performance.now();
     const decision = router.route(event);
     routingMs += performance.now() - before;
@@ -130,9 +200,20 @@ async function runDemo(eventsFile, mappingFile, dir) {
       // A person reached through a group counts for the team (the outermost group).
       for (const r of n.recipients) count(teams, r.via?.[0] ?? r.key);
     }
-    const mapped = toNotificationRequests(decision, event);
-    for (const d of mapped.diagnostics) count(mappingWarnings, d.code);
-    requests.push(...mapped.requests);
+    const { outgoing, verdicts } = await dispatcher.ingest(event, decision);
+    for (const verdict of verdicts) {
+      count(verdictKinds, verdict.kind);
+      if (verdict.kind === 'grouped') count(groupedByPolicy, verdict.policy ?? '(none)');
+      if (verdict.kind === 'inhibited') count(mutedBy, verdict.inhibitId);
+      escalationsStarted += verdict.escalations?.length ?? 0;
+    }
+    deliver(outgoing);
+  }
+  // The run is over: let a week pass, an hour at a time, so open groups flush, deferred
+  // messages go out when offices open and unanswered reviews escalate.
+  for (let hour = 1; hour <= 7 * 24; hour++) {
+    now = new Date(lastEventTime + hour * 3_600_000);
+    deliver(await dispatcher.tick());
   }
 
   const deliveryStarted = performance.now();
@@ -149,7 +230,7 @@ async function runDemo(eventsFile, mappingFile, dir) {
   const delivered = results.filter((r) => r.status === 'delivered').length;
   const deadLettered = results.filter((r) => r.status === 'dead-lettered');
   return {
-    eventsFile,
+    eventsFile: eventFiles.join(', '),
     rules: { count: ruleSet.rules.length, version: ruleSet.version },
     events: {
       read: lines,
@@ -167,6 +248,16 @@ async function runDemo(eventsFile, mappingFile, dir) {
       byTeam: sorted(teams),
       deferredToBusinessHours: deferred,
       notSendable: sorted(mappingWarnings),
+    },
+    dispatch: {
+      verdicts: sorted(verdictKinds),
+      groupedByPolicy: sorted(groupedByPolicy),
+      digests: [...digests.values()].sort((a, b) => b.items - a.items),
+      mutedByInhibitRule: sorted(mutedBy),
+      escalationsStarted,
+      escalationSteps: sorted(escalationSteps),
+      messagesByReason: sorted(sentByReason),
+      messages: sum(sentByReason),
     },
     delivery: {
       requests: requests.length,
@@ -220,7 +311,7 @@ function render(s) {
   }
   line();
   line(
-    `Notifications   ${s.notifications.total} (${s.notifications.deferredToBusinessHours} deferred to office hours)`,
+    `Notifications   ${s.notifications.total} routed (${s.notifications.deferredToBusinessHours} deferred to office hours)`,
   );
   table([
     ['template', 'channel', 'messages', 'recipients'],
@@ -232,7 +323,22 @@ function render(s) {
     ]),
   ]);
   line();
-  line('Recipient teams (messages, top 12)');
+  const x = s.dispatch;
+  const kinds = Object.fromEntries(x.verdicts.map((e) => [e.name, e.count]));
+  const digested = x.digests.reduce((total, d) => total + d.items, 0);
+  const digestCount = x.digests.reduce((total, d) => total + d.messages, 0);
+  const steps = x.escalationSteps.reduce((total, e) => total + e.count, 0);
+  line(
+    `Dispatch     ${s.notifications.total} routed → ${x.messages} messages · ${digested} digested into ${digestCount} · ${kinds.inhibited ?? 0} muted · ${kinds.deferred ?? 0} deferred · ${steps} escalation steps`,
+  );
+  line(`  verdicts: ${x.verdicts.map((e) => `${e.name} ${e.count}`).join(', ')}`);
+  line(`  messages: ${x.messagesByReason.map((e) => `${e.name} ${e.count}`).join(', ')}`);
+  for (const d of x.digests)
+    line(`  grouped:  ${d.items} items → ${d.messages} digests (${d.template})`);
+  for (const e of x.mutedByInhibitRule) line(`  muted:    ${e.count} by ${e.name}`);
+  for (const e of x.escalationSteps) line(`  escalated: ${e.name} × ${e.count}`);
+  line();
+  line('Recipient teams (routed notifications, top 12)');
   table(top(s.notifications.byTeam, 12));
   line();
   const d = s.delivery;
@@ -260,6 +366,10 @@ function render(s) {
     `             routing ${t.routingMs} ms (${t.routingEventsPerSecond} events/s, first-call warm-up included; see pnpm bench) · delivery ${t.deliveryMs} ms`,
   );
   return out.join('\n');
+}
+
+async function* readAll(files, mapping) {
+  for (const file of files) yield* normalizeStream(file, { mapping });
 }
 
 function count(map, key) {

@@ -37,6 +37,14 @@ interface DemoSummary {
     deadLetterFileEntries: number;
     acceptedByEmulator: number;
   };
+  dispatch: {
+    verdicts: Named[];
+    digests: { template: string; messages: number; items: number }[];
+    mutedByInhibitRule: Named[];
+    escalationSteps: Named[];
+    messagesByReason: Named[];
+    messages: number;
+  };
   timing: { totalMs: number; eventsPerSecond: number };
 }
 
@@ -84,6 +92,30 @@ describe('pnpm demo', () => {
         { name: 'EXR_DELIVERY_REJECTED', count: 1 },
       ]);
       expectConsistent(summary);
+    },
+    DEMO_TIMEOUT_MS,
+  );
+
+  it(
+    'digests, mutes and escalates the policy scenario the same way on every run',
+    async () => {
+      const { dispatch, notifications } = await demoSummary();
+      // Every routed notification has exactly one verdict.
+      expect(total(dispatch.verdicts)).toBe(notifications.total);
+      expect(total(dispatch.messagesByReason)).toBe(dispatch.messages);
+      // The failed invoice run mutes its 5 failed deliveries, each routed to 3 notifications.
+      expect(dispatch.mutedByInhibitRule).toEqual([
+        { name: 'failed-batch-mutes-its-deliveries', count: 15 },
+      ]);
+      // The 12 bounces of one statement run (and 6 lone failures of the sample) become digests.
+      expect(dispatch.digests).toEqual([
+        { template: 'delivery-failed-digest', messages: 7, items: 18 },
+      ]);
+      // The UK review escalates twice; the approved French one never does.
+      expect(dispatch.escalationSteps).toEqual([
+        { name: 'legal-review-overdue step 1', count: 1 },
+        { name: 'legal-review-overdue step 2', count: 1 },
+      ]);
     },
     DEMO_TIMEOUT_MS,
   );

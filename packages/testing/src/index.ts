@@ -12,6 +12,9 @@ export type {
   RunSummary,
   SuiteResult,
   SuiteRunResult,
+  StepRecord,
+  VerdictSummary,
+  SendSummary,
 } from './run/results.js';
 export { computeCoverage, meetsMinimumCoverage } from './run/coverage.js';
 export {
@@ -28,11 +31,17 @@ export type {
   CaseDefaults,
   CaseExpectation,
   NotificationExpectation,
+  SuiteStep,
+  VerdictExpectation,
+  VerdictKindName,
+  SendExpectation,
 } from './suite/model.js';
 export { findSuiteFiles, SUITE_FILE_PATTERN } from './suite/find-suite-files.js';
 export { SUITE_SCHEMA_URL } from './suite/schema-check.js';
 export { SuiteError, CaseFailedError } from './errors.js';
-export { formatPrettyReport } from './report/pretty.js';
+export { formatPrettyReport, timelineLines } from './report/pretty.js';
+export { describeDispatch, formatDispatchView } from './report/dispatch-view.js';
+export type { DispatchView, NotificationDispatchView } from './report/dispatch-view.js';
 export type { PrettyReportOptions } from './report/pretty.js';
 export { formatJsonReport } from './report/json.js';
 export { formatJunitReport } from './report/junit.js';

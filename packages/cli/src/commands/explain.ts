@@ -1,7 +1,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { createRouter } from '@exroute/core';
-import { formatExplanation } from '@exroute/testing';
+import { describeDispatch, formatDispatchView, formatExplanation } from '@exroute/testing';
 import type { Command } from '../command.js';
 import { TEXT_OR_JSON_FORMAT_OPTION, flag, outputFormat } from '../command.js';
 import { colorEnabled } from '../cli-io.js';
@@ -28,6 +28,12 @@ notifications the event produces. Time operators show the local time and calenda
 
 The clock is the current time unless --at freezes it.
 
+--state adds the dispatch view (docs/notification-policies.md): for each notification what a
+dispatcher with a fresh in-memory state would do (sent, grouped, deferred), the policy's group
+values and dedup/throttle keys for this event, the inhibit rules that could mute it or that it
+starts, and when each escalation step would fire. Earlier events are not known here; stateful
+suites (docs/testing-rules.md) test sequences.
+
 Exit codes: 0 explained, 2 usage error, invalid rules or invalid event.`,
   options: {
     rules: RULES_OPTION,
@@ -40,6 +46,11 @@ Exit codes: 0 explained, 2 usage error, invalid rules or invalid event.`,
       type: 'boolean',
       short: 'v',
       description: 'show the condition trees of matched rules too',
+    },
+    state: {
+      type: 'boolean',
+      description:
+        'add the dispatch view: verdicts on a fresh state, keys, inhibit rules, escalations',
     },
     format: TEXT_OR_JSON_FORMAT_OPTION,
   },
@@ -76,11 +87,23 @@ Exit codes: 0 explained, 2 usage error, invalid rules or invalid event.`,
       );
       return ExitCode.invalid;
     }
-    if (format === 'json') io.stdout.write(`${JSON.stringify(explanation, null, 2)}\n`);
-    else {
+    const dispatch = flag(parsed, 'state')
+      ? await describeDispatch(
+          loaded.ruleSet,
+          input.event,
+          explanation.decision,
+          new Date(explanation.now),
+        )
+      : undefined;
+    const color = colorEnabled(io.stdout, io.env);
+    if (format === 'json') {
+      const output = dispatch === undefined ? explanation : { ...explanation, dispatch };
+      io.stdout.write(`${JSON.stringify(output, null, 2)}\n`);
+    } else {
       io.stdout.write(
-        `${formatExplanation(explanation, { color: colorEnabled(io.stdout, io.env), verbose: flag(parsed, 'verbose') })}\n`,
+        `${formatExplanation(explanation, { color, verbose: flag(parsed, 'verbose') })}\n`,
       );
+      if (dispatch !== undefined) io.stdout.write(`\n${formatDispatchView(dispatch, { color })}\n`);
     }
     return ExitCode.ok;
   },

@@ -1,4 +1,5 @@
-import type { CaseResult, ExpectationFailure, SuiteRunResult } from '../run/results.js';
+import { describeSend } from '../run/dispatch-expectations.js';
+import type { CaseResult, ExpectationFailure, StepRecord, SuiteRunResult } from '../run/results.js';
 import { displayPath, formatDiagnosticLine } from './display-path.js';
 import { formatExplanation, showValue } from './explanation-text.js';
 import { createPalette } from './palette.js';
@@ -48,13 +49,17 @@ export function formatPrettyReport(
   if (options.coverage === true || options.minCoverage !== undefined) {
     const { coverage } = result;
     const minimum = options.minCoverage !== undefined ? ` (minimum ${options.minCoverage}%)` : '';
+    const counted = coverage.rules.some((rule) => rule.kind !== 'rule')
+      ? 'rules, policies, inhibit rules and escalation steps exercised'
+      : 'rules matched';
     lines.push(
-      `Coverage: ${coverage.covered}/${coverage.total} rules matched, ${coverage.percent}%${minimum}`,
+      `Coverage: ${coverage.covered}/${coverage.total} ${counted}, ${coverage.percent}%${minimum}`,
     );
     if (options.coverage === true) {
       for (const rule of coverage.uncovered) {
+        const kind = rule.kind === 'rule' ? '' : `${COVERAGE_KIND[rule.kind]} `;
         lines.push(
-          `  ${palette.warn('never exercised')}  ${rule.ruleId}  ${palette.dim(`${displayPath(rule.file)}:${rule.line}`)}`,
+          `  ${palette.warn('never exercised')}  ${kind}${rule.ruleId}  ${palette.dim(`${displayPath(rule.file)}:${rule.line}`)}`,
         );
       }
     }
@@ -76,6 +81,7 @@ function caseLines(testCase: CaseResult, palette: Palette): string[] {
       return [
         `  ${palette.fail('✗')} ${testCase.name}  ${where}`,
         ...testCase.failures.flatMap((failure) => failureLines(failure, palette)),
+        ...(testCase.timeline ? timelineLines(testCase.timeline, palette, '      ') : []),
         ...(testCase.explanation
           ? [
               formatExplanation(testCase.explanation, {
@@ -93,8 +99,9 @@ export function failureLines(
   failure: ExpectationFailure,
   palette: Palette = createPalette(false),
 ): string[] {
+  const step = failure.step !== undefined ? `step ${failure.step} ` : '';
   const lines = [
-    `      ${palette.fail(`expect.${failure.expectation}`)}  ${palette.dim(`${displayPath(failure.file)}:${failure.line}:${failure.column}`)}`,
+    `      ${palette.fail(`${step}expect.${failure.expectation}`)}  ${palette.dim(`${displayPath(failure.file)}:${failure.line}:${failure.column}`)}`,
     `        expected: ${showValue(failure.expected)}`,
     `        actual:   ${showValue(failure.actual)}`,
   ];
@@ -110,6 +117,8 @@ export function describeCaseProblem(testCase: CaseResult): string {
     return testCase.diagnostics.map((d) => formatDiagnosticLine(d)).join('\n');
   }
   const lines = testCase.failures.flatMap((failure) => failureLines(failure));
+  if (testCase.timeline)
+    lines.push(...timelineLines(testCase.timeline, createPalette(false), '    '));
   if (testCase.explanation)
     lines.push(formatExplanation(testCase.explanation, { indent: '      ' }));
   return lines.join('\n');
@@ -117,4 +126,52 @@ export function describeCaseProblem(testCase: CaseResult): string {
 
 function paletteIsColored(palette: Palette): boolean {
   return palette.bold('x') !== 'x';
+}
+
+const COVERAGE_KIND = {
+  policy: 'policy',
+  inhibit: 'inhibit rule',
+  'escalation-step': 'escalation step',
+} as const;
+
+/**
+ * What happened at each step of a stateful case, one block per step: the clock, the event and
+ * the rules it matched, each verdict, each message sent, so a failure reads as a story.
+ */
+export function timelineLines(
+  timeline: readonly StepRecord[],
+  palette: Palette = createPalette(false),
+  indent = '',
+): string[] {
+  const lines = [`${indent}${palette.bold('timeline')}`];
+  for (const step of timeline) {
+    const what =
+      step.event !== undefined
+        ? `${step.event.type} ${palette.dim(step.event.id)}${
+            step.matched !== undefined
+              ? `  rules: ${step.matched.length > 0 ? step.matched.map((m) => m.ruleId).join(', ') : '(none)'}`
+              : ''
+          }`
+        : palette.dim('(clock only)');
+    const note = step.note !== undefined ? `  ${palette.dim(`# ${step.note}`)}` : '';
+    lines.push(`${indent}  ${String(step.step).padStart(2)}  ${step.at}  ${what}${note}`);
+    if (step.acknowledged !== undefined) {
+      lines.push(
+        `${indent}        acknowledged ${step.acknowledged.length > 0 ? step.acknowledged.join(', ') : '(nothing open)'}`,
+      );
+    }
+    for (const verdict of step.verdicts ?? []) {
+      const policy = verdict.policy !== undefined ? ` [${verdict.policy}]` : '';
+      const detail = verdict.detail !== undefined ? ` ${verdict.detail}` : '';
+      lines.push(
+        `${indent}        ${verdict.template}/${verdict.channel} → ${verdict.kind}${detail}${policy}`,
+      );
+    }
+    for (const send of step.sends) {
+      lines.push(`${indent}        ${palette.pass('sent')} ${describeSend(send)}`);
+      for (const line of send.lines ?? []) lines.push(`${indent}          · ${line}`);
+    }
+    if (step.sends.length === 0) lines.push(`${indent}        ${palette.dim('nothing sent')}`);
+  }
+  return lines;
 }

@@ -1,4 +1,10 @@
-import type { Diagnostic, Explanation, NormalizedEvent, RoutingDecision } from '@exroute/core';
+import type {
+  Diagnostic,
+  Explanation,
+  MatchedRule,
+  NormalizedEvent,
+  RoutingDecision,
+} from '@exroute/core';
 
 /** pass: every expectation held; fail: one did not; error: the suite, rules or event is invalid. */
 export type CaseOutcome = 'pass' | 'fail' | 'error';
@@ -12,7 +18,9 @@ export type ExpectationName =
   | 'none'
   | 'notifications'
   | 'recipients.include'
-  | 'recipients.exclude';
+  | 'recipients.exclude'
+  | 'verdicts'
+  | 'sends';
 
 /** One expectation that did not hold, with what was expected and what happened. */
 export interface ExpectationFailure {
@@ -23,10 +31,59 @@ export interface ExpectationFailure {
   missing?: string[];
   /** Names present but not expected (rules, templates, channels, recipients.exclude). */
   unexpected?: string[];
+  /** In a stateful case: the 1-based step whose expectation this is. */
+  step?: number;
   /** Where the expectation is written in the suite file. */
   file: string;
   line: number;
   column: number;
+}
+
+/** One dispatcher verdict as reports show it. */
+export interface VerdictSummary {
+  kind: 'sent' | 'grouped' | 'deduplicated' | 'throttled' | 'inhibited' | 'silenced' | 'deferred';
+  template: string;
+  channel: string;
+  policy?: string;
+  inhibitedBy?: string;
+  sendAt?: string;
+  /** What caused it, in words: `by failed-batch (source …)`, `until …`. */
+  detail?: string;
+}
+
+/** One message the dispatcher sent, as reports show it. */
+export interface SendSummary {
+  template: string;
+  channel: string;
+  reason: 'immediate' | 'group-flush' | 'repeat' | 'escalation' | 'deferred';
+  /** Recipient keys. */
+  to: string[];
+  /** The events it carries. */
+  eventIds: string[];
+  subject?: string;
+  count?: number;
+  dropped?: number;
+  lines?: string[];
+  escalation?: string;
+  step?: number;
+}
+
+/** What happened at one step of a stateful case (or the one step of a case asserting verdicts). */
+export interface StepRecord {
+  /** 1-based. */
+  step: number;
+  /** The clock, RFC 3339. */
+  at: string;
+  note?: string;
+  /** The event dispatched at this step. */
+  event?: { id: string; type: string };
+  /** Escalation keys acknowledged at this step. */
+  acknowledged?: string[];
+  /** Rules the event matched. */
+  matched?: MatchedRule[];
+  verdicts?: VerdictSummary[];
+  /** Everything sent at this step: due messages first, then the event's immediate ones. */
+  sends: SendSummary[];
 }
 
 /** The verdict on one case. */
@@ -51,6 +108,8 @@ export interface CaseResult {
   decision?: RoutingDecision;
   /** The explain trace of the event; present on `fail`. */
   explanation?: Explanation;
+  /** For cases with `steps` or dispatcher expectations: what happened, step by step. */
+  timeline?: StepRecord[];
   durationMs: number;
 }
 
@@ -70,12 +129,15 @@ export interface SuiteResult {
   durationMs: number;
 }
 
-/** Whether one rule was exercised by the suites. */
+/** Whether one rule (or policy, inhibit rule, escalation step) was exercised by the suites. */
 export interface RuleCoverage {
+  /** `rule` unless said otherwise; policies, inhibit rules and escalation steps count too. */
+  kind: 'rule' | 'policy' | 'inhibit' | 'escalation-step';
+  /** The rule id, policy name, inhibit rule id, or `<escalation>#<step>`. */
   ruleId: string;
   file: string;
   line: number;
-  /** How many cases it matched. */
+  /** How many cases matched (rules) or exercised it (policies, inhibit rules, steps). */
   matchedBy: number;
 }
 

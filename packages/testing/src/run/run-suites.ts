@@ -121,7 +121,8 @@ async function runSuiteFile(
     };
   }
   const { session } = opened;
-  const cases = selected.map((testCase) => session.runCase(testCase));
+  const cases: CaseResult[] = [];
+  for (const testCase of selected) cases.push(await session.runCase(testCase));
   const outcome = cases.some((c) => c.outcome === 'error')
     ? 'error'
     : cases.some((c) => c.outcome === 'fail')

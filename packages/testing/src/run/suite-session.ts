@@ -3,18 +3,18 @@
  * routed by `@exroute/core`'s own router — the runner never re-implements matching.
  */
 import { performance } from 'node:perf_hooks';
-import { ExrouteError, checkRuleFiles, collectRuleFiles, createRouter } from '@exroute/core';
+import { checkRuleFiles, collectRuleFiles, createRouter } from '@exroute/core';
 import type { Diagnostic, NormalizedEvent, Router, RuleSet, RuleSetCheck } from '@exroute/core';
 import type { SuiteCase, SuiteDefinition } from '../suite/model.js';
 import { childPointer } from '../suite/yaml-source.js';
 import type { YamlSource } from '../suite/yaml-source.js';
+import { DEFAULT_EVENT_SOURCE, DEFAULT_EVENT_TIME, diagnosticsOf } from './case-defaults.js';
 import { compareWithExpectation, findUnknownNames } from './expectations.js';
 import type { CaseResult } from './results.js';
+import { expectsDispatch, runTimeline } from './timeline.js';
+import type { TimelineContext } from './timeline.js';
 
-/** Event id and source a case gets unless it or the suite defaults say otherwise. */
-export const DEFAULT_EVENT_SOURCE = 'exroute/test';
-/** Event time (and clock) of a case that sets neither `time` nor `at` anywhere. */
-export const DEFAULT_EVENT_TIME = '2000-01-01T00:00:00Z';
+export { DEFAULT_EVENT_SOURCE, DEFAULT_EVENT_TIME, diagnosticsOf } from './case-defaults.js';
 
 /** Loads rule sets once per distinct list of files, so suites sharing rules share the work. */
 export class RuleSetCache {
@@ -86,20 +86,52 @@ export class SuiteSession {
     }
   }
 
-  /** Routes one case with the clock frozen at its `at` and compares with its expectations. */
-  runCase(testCase: SuiteCase): CaseResult {
-    const started = performance.now();
-    const casePointer = childPointer('/cases', testCase.index);
-    const expectPointer = `${casePointer}/expect`;
-    const at = testCase.at ?? this.suite.defaults.at;
-    const event = {
-      id: `case-${testCase.index + 1}`,
+  /**
+   * Runs one case: a routing case is routed with the clock frozen at its `at` and compared with
+   * its expectations; a case with `steps`, or one that expects `verdicts` / `sends`, runs on a
+   * moving clock against a fresh in-memory dispatcher (see `runTimeline`). Never rejects.
+   */
+  async runCase(testCase: SuiteCase): Promise<CaseResult> {
+    if (testCase.steps !== undefined || expectsDispatch(testCase.expect)) {
+      return runTimeline(this.timelineContext(), testCase);
+    }
+    return this.routeCase(testCase);
+  }
+
+  private timelineContext(): TimelineContext {
+    return {
+      suite: this.suite,
+      source: this.source,
+      ruleSet: this.ruleSet,
+      router: this.router,
+      setClock: (at) => {
+        this.now = at;
+      },
+      eventOf: (at, event, id) => this.eventOf(at, event, id),
+      positionEventDiagnostic: (d, event, pointer) =>
+        this.positionEventDiagnostic(d, event, pointer),
+    };
+  }
+
+  /** The event of a case or step: defaults, then what it sets; id and time filled in. */
+  private eventOf(at: string | undefined, event: Record<string, unknown>, id: string) {
+    return {
+      id,
       source: DEFAULT_EVENT_SOURCE,
       time: at ?? DEFAULT_EVENT_TIME,
       data: {},
       ...this.suite.defaults.event,
-      ...testCase.event,
+      ...event,
     } as NormalizedEvent;
+  }
+
+  private routeCase(testCase: SuiteCase): CaseResult {
+    const started = performance.now();
+    const casePointer = childPointer('/cases', testCase.index);
+    const expectPointer = `${casePointer}/expect`;
+    const at = testCase.at ?? this.suite.defaults.at;
+    const expect = testCase.expect ?? {};
+    const event = this.eventOf(at, testCase.event ?? {}, `case-${testCase.index + 1}`);
     const clock = at ?? (typeof event.time === 'string' ? event.time : DEFAULT_EVENT_TIME);
     const base = {
       suite: this.suite.name,
@@ -113,7 +145,7 @@ export class SuiteSession {
     };
     const elapsed = (): number => Math.round((performance.now() - started) * 1000) / 1000;
 
-    const unknown = findUnknownNames(testCase.expect, this.ruleSet, expectPointer, this.source);
+    const unknown = findUnknownNames(expect, this.ruleSet, expectPointer, this.source);
     if (unknown.length > 0) {
       return {
         ...base,
@@ -126,7 +158,7 @@ export class SuiteSession {
     this.now = new Date(clock);
     try {
       const decision = this.router.route(event);
-      const failures = compareWithExpectation(testCase.expect, decision, expectPointer, (p) =>
+      const failures = compareWithExpectation(expect, decision, expectPointer, (p) =>
         this.source.locate(p),
       );
       if (failures.length === 0) {
@@ -151,7 +183,7 @@ export class SuiteSession {
       };
     } catch (error) {
       const diagnostics = diagnosticsOf(error, 'EXR_SUITE_ROUTING_FAILED').map((d) =>
-        this.positionEventDiagnostic(d, testCase, casePointer),
+        this.positionEventDiagnostic(d, testCase.event ?? {}, `${casePointer}/event`),
       );
       return { ...base, outcome: 'error', failures: [], diagnostics, durationMs: elapsed() };
     }
@@ -160,16 +192,16 @@ export class SuiteSession {
   /** Moves an event diagnostic (JSON Pointer into the event) to the suite line that set it. */
   private positionEventDiagnostic(
     diagnostic: Diagnostic,
-    testCase: SuiteCase,
-    casePointer: string,
+    event: Record<string, unknown>,
+    eventPointer: string,
   ): Diagnostic {
     if (diagnostic.file !== undefined || diagnostic.pointer === undefined) return diagnostic;
     const field = diagnostic.pointer.split('/')[1]?.replace(/~1/g, '/').replace(/~0/g, '~');
     const fromDefaults =
       field !== undefined &&
-      !Object.prototype.hasOwnProperty.call(testCase.event, field) &&
+      !Object.prototype.hasOwnProperty.call(event, field) &&
       Object.prototype.hasOwnProperty.call(this.suite.defaults.event, field);
-    const base = fromDefaults ? '/defaults' : `${casePointer}/event`;
+    const base = fromDefaults ? '/defaults' : eventPointer;
     return { ...diagnostic, ...this.source.locate(`${base}${diagnostic.pointer}`) };
   }
 }
@@ -187,16 +219,4 @@ function pointAtRulesEntry(
   const index = suite.rules.indexOf(diagnostic.file);
   if (index < 0) return diagnostic;
   return { ...diagnostic, ...source.locate(childPointer('/rules', index)) };
-}
-
-/** The diagnostics carried by an exroute error, or one diagnostic describing anything else. */
-export function diagnosticsOf(error: unknown, fallbackCode: string): Diagnostic[] {
-  if (error instanceof ExrouteError) return error.diagnostics;
-  return [
-    {
-      code: fallbackCode,
-      severity: 'error',
-      message: `unexpected failure: ${error instanceof Error ? error.message : String(error)}`,
-    },
-  ];
 }

@@ -22,7 +22,10 @@ export interface CaseDefaults {
   event: Record<string, unknown>;
 }
 
-/** One routing expectation: an event and what the router must decide for it. */
+/**
+ * One case: either an event and what the router (and, with `verdicts` / `sends`, the
+ * dispatcher) must do with it, or `steps` on a moving clock. Exactly one of the two forms.
+ */
 export interface SuiteCase {
   /** 0-based position in `cases`. */
   index: number;
@@ -30,9 +33,27 @@ export interface SuiteCase {
   description?: string;
   /** The case's own frozen clock, overriding `defaults.at`. */
   at?: string;
-  /** The event as written in the case (before defaults are applied). */
-  event: Record<string, unknown>;
-  expect: CaseExpectation;
+  /** The event as written in the case (before defaults are applied); absent with `steps`. */
+  event?: Record<string, unknown>;
+  /** Absent with `steps`. */
+  expect?: CaseExpectation;
+  /** A stateful case: steps in time order, run against an in-memory dispatcher. */
+  steps?: SuiteStep[];
+  location: SourceLocation;
+}
+
+/** One step of a stateful case: the clock moves to `at`, then the step acts and is checked. */
+export interface SuiteStep {
+  /** 0-based position in the case's `steps`. */
+  index: number;
+  /** RFC 3339; never earlier than the previous step's. */
+  at: string;
+  note?: string;
+  /** Acknowledge every open escalation of this name started earlier in the case. */
+  acknowledge?: string;
+  /** The event routed and dispatched at `at` (before defaults are applied). */
+  event?: Record<string, unknown>;
+  expect?: CaseExpectation;
   location: SourceLocation;
 }
 
@@ -51,6 +72,41 @@ export interface CaseExpectation {
   none?: boolean;
   /** Each entry matches at least one notification on every field it gives. */
   notifications?: NotificationExpectation[];
+  /** One per routed notification, in order: what the dispatcher did with it. */
+  verdicts?: (VerdictKindName | VerdictExpectation)[];
+  /** Exactly the messages sent at this point, in any order. */
+  sends?: SendExpectation[];
+}
+
+/** A dispatcher verdict kind (`@exroute/dispatch`). */
+export type VerdictKindName =
+  'sent' | 'grouped' | 'deduplicated' | 'throttled' | 'inhibited' | 'silenced' | 'deferred';
+
+/** A verdict with the fields to compare; absent fields are not compared. */
+export interface VerdictExpectation {
+  kind: VerdictKindName;
+  template?: string;
+  channel?: string;
+  policy?: string;
+  /** For `inhibited`: the inhibit rule id. */
+  inhibitedBy?: string;
+  /** For `deferred`. */
+  sendAt?: string;
+}
+
+/** A message the dispatcher sends; absent fields are not compared. */
+export interface SendExpectation {
+  template?: string;
+  channel?: string;
+  reason?: 'immediate' | 'group-flush' | 'repeat' | 'escalation' | 'deferred';
+  /** Each must be reached (recipient key, address or group). */
+  to?: string[];
+  subject?: string;
+  count?: number;
+  dropped?: number;
+  lines?: string[];
+  escalation?: string;
+  step?: number;
 }
 
 /** A partial notification; `null` for `dueAt` / `sendAt` means the notification has none. */

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { Diagnostic } from '@exroute/core';
 import { SuiteError } from '../errors.js';
-import type { CaseExpectation, SuiteCase, SuiteDefinition } from './model.js';
+import type { CaseExpectation, SuiteCase, SuiteDefinition, SuiteStep } from './model.js';
 import { checkSuiteSchema } from './schema-check.js';
 import { YamlSource, childPointer } from './yaml-source.js';
 
@@ -29,7 +29,12 @@ export function parseSuite(text: string, options: { filename?: string } = {}): P
   if ('diagnostics' in parsed) return { diagnostics: parsed.diagnostics };
   const { source } = parsed;
   const schemaProblems = checkSuiteSchema(source);
-  if (schemaProblems.length > 0) return { diagnostics: schemaProblems, source };
+  if (schemaProblems.length > 0) {
+    // The schema cannot say "event and expect, or steps"; name missing ones here as well.
+    const all = [...schemaProblems, ...missingCaseFields(source)];
+    all.sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0));
+    return { diagnostics: all, source };
+  }
   const raw = source.data as RawSuite;
   const diagnostics: Diagnostic[] = [];
   const baseDir = options.filename !== undefined ? dirname(resolve(options.filename)) : '.';
@@ -59,28 +64,22 @@ export function parseSuite(text: string, options: { filename?: string } = {}): P
       seenNames.set(rawCase.name, index);
     }
     if (rawCase.at !== undefined) checkInstant(rawCase.at, `${pointer}/at`, source, diagnostics);
-    if (typeof rawCase.event.time === 'string') {
-      checkInstant(rawCase.event.time, `${pointer}/event/time`, source, diagnostics);
-    }
-    checkExpectation(rawCase.expect, `${pointer}/expect`, source, diagnostics);
-    rawCase.expect.notifications?.forEach((wanted, n) => {
-      for (const field of ['dueAt', 'sendAt'] as const) {
-        const value = wanted[field];
-        if (typeof value === 'string') {
-          checkInstant(value, `${pointer}/expect/notifications/${n}/${field}`, source, diagnostics);
-        }
-      }
-    });
     const located = source.locate(pointer);
-    return {
+    const common = {
       index,
       name: rawCase.name,
       ...(rawCase.description !== undefined ? { description: rawCase.description } : {}),
       ...(rawCase.at !== undefined ? { at: rawCase.at } : {}),
-      event: rawCase.event,
-      expect: rawCase.expect,
       location: located,
     };
+    if (rawCase.steps !== undefined) {
+      return { ...common, steps: parseSteps(rawCase, pointer, source, diagnostics) };
+    }
+    diagnostics.push(...missingFieldsOf(rawCase, pointer, source));
+    const event = rawCase.event ?? {};
+    const expect = rawCase.expect ?? {};
+    checkEventAndExpectation(event, expect, pointer, source, diagnostics);
+    return { ...common, event, expect };
   });
 
   const suite: SuiteDefinition = {
@@ -157,8 +156,113 @@ interface RawCase {
   name: string;
   description?: string;
   at?: string;
-  event: Record<string, unknown>;
-  expect: CaseExpectation;
+  event?: Record<string, unknown>;
+  expect?: CaseExpectation;
+  steps?: RawStep[];
+}
+
+interface RawStep {
+  at: string;
+  note?: string;
+  acknowledge?: string;
+  event?: Record<string, unknown>;
+  expect?: CaseExpectation;
+}
+
+/** Expectations about the routing of an event (or the dispatcher's verdicts on it). */
+const EVENT_EXPECTATIONS = [
+  'rules',
+  'recipients',
+  'templates',
+  'channels',
+  'severity',
+  'none',
+  'notifications',
+  'verdicts',
+] as const;
+
+function parseSteps(
+  rawCase: RawCase,
+  pointer: string,
+  source: YamlSource,
+  diagnostics: Diagnostic[],
+): SuiteStep[] {
+  for (const field of ['event', 'expect', 'at'] as const) {
+    if (rawCase[field] === undefined) continue;
+    diagnostics.push({
+      code: 'EXR_SUITE_STEPS_AND_EVENT',
+      severity: 'error',
+      message: `a case with 'steps' takes its clock, events and expectations from the steps; move '${field}' into a step`,
+      ...source.locateKey(`${pointer}/${field}`),
+    });
+  }
+  let previous: string | undefined;
+  return (rawCase.steps ?? []).map((raw, index) => {
+    const stepPointer = childPointer(`${pointer}/steps`, index);
+    checkInstant(raw.at, `${stepPointer}/at`, source, diagnostics);
+    if (
+      previous !== undefined &&
+      !Number.isNaN(Date.parse(raw.at)) &&
+      Date.parse(raw.at) < Date.parse(previous)
+    ) {
+      diagnostics.push({
+        code: 'EXR_SUITE_CLOCK_BACKWARDS',
+        severity: 'error',
+        message: `step ${index + 1} is at ${raw.at}, before step ${index} (${previous}); the clock only moves forward`,
+        ...source.locate(`${stepPointer}/at`),
+      });
+    }
+    previous = raw.at;
+    if (raw.event === undefined) {
+      for (const key of EVENT_EXPECTATIONS) {
+        if (raw.expect?.[key] === undefined) continue;
+        diagnostics.push({
+          code: 'EXR_SUITE_STEP_WITHOUT_EVENT',
+          severity: 'error',
+          message: `'${key}' describes what happens to an event, but this step has none; add 'event' or expect only 'sends'`,
+          ...source.locateKey(`${stepPointer}/expect/${key}`),
+        });
+      }
+    } else {
+      checkEventAndExpectation(raw.event, raw.expect ?? {}, stepPointer, source, diagnostics);
+    }
+    return {
+      index,
+      at: raw.at,
+      ...(raw.note !== undefined ? { note: raw.note } : {}),
+      ...(raw.acknowledge !== undefined ? { acknowledge: raw.acknowledge } : {}),
+      ...(raw.event !== undefined ? { event: raw.event } : {}),
+      ...(raw.expect !== undefined ? { expect: raw.expect } : {}),
+      location: source.locate(stepPointer),
+    };
+  });
+}
+
+/** The checks of an event and its expectation, at `pointer` (a case or a step). */
+function checkEventAndExpectation(
+  event: Record<string, unknown>,
+  expect: CaseExpectation,
+  pointer: string,
+  source: YamlSource,
+  diagnostics: Diagnostic[],
+): void {
+  if (typeof event.time === 'string') {
+    checkInstant(event.time, `${pointer}/event/time`, source, diagnostics);
+  }
+  checkExpectation(expect, `${pointer}/expect`, source, diagnostics);
+  expect.notifications?.forEach((wanted, n) => {
+    for (const field of ['dueAt', 'sendAt'] as const) {
+      const value = wanted[field];
+      if (typeof value === 'string') {
+        checkInstant(value, `${pointer}/expect/notifications/${n}/${field}`, source, diagnostics);
+      }
+    }
+  });
+  expect.verdicts?.forEach((wanted, n) => {
+    if (typeof wanted === 'object' && wanted.sendAt !== undefined) {
+      checkInstant(wanted.sendAt, `${pointer}/expect/verdicts/${n}/sendAt`, source, diagnostics);
+    }
+  });
 }
 
 function checkInstant(
@@ -201,4 +305,29 @@ function checkExpectation(
       ...source.locateKey(`${pointer}/${key}`),
     });
   }
+}
+
+/** `event` and `expect` missing from a case without `steps`. */
+function missingFieldsOf(rawCase: unknown, pointer: string, source: YamlSource): Diagnostic[] {
+  if (rawCase === null || typeof rawCase !== 'object' || Array.isArray(rawCase)) return [];
+  const fields = rawCase as Record<string, unknown>;
+  if (fields['steps'] !== undefined) return [];
+  return (['event', 'expect'] as const)
+    .filter((field) => fields[field] === undefined)
+    .map((field) => ({
+      code: 'EXR_SUITE_MISSING_FIELD',
+      severity: 'error' as const,
+      message: `'${pointer}' needs the field '${field}' (or 'steps' for a case on a moving clock)`,
+      ...source.locate(pointer),
+    }));
+}
+
+/** Missing-field diagnostics for every case of possibly malformed suite data. */
+function missingCaseFields(source: YamlSource): Diagnostic[] {
+  const data = source.data as { cases?: unknown } | null;
+  const cases = data !== null && typeof data === 'object' ? data.cases : undefined;
+  if (!Array.isArray(cases)) return [];
+  return cases.flatMap((rawCase: unknown, index) =>
+    missingFieldsOf(rawCase, childPointer('/cases', index), source),
+  );
 }

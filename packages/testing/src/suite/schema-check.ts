@@ -29,7 +29,16 @@ function suiteValidator(): ValidateFunction {
 export function checkSuiteSchema(source: YamlSource): Diagnostic[] {
   const validate = suiteValidator();
   if (validate(source.data)) return [];
-  return (validate.errors ?? []).map((error) => toDiagnostic(error, source));
+  // `anyOf` (a verdict is a kind or a mapping) reports each branch; one problem per place is enough.
+  const seen = new Set<string>();
+  return (validate.errors ?? [])
+    .map((error) => toDiagnostic(error, source))
+    .filter((d) => {
+      const id = `${d.code} ${d.line ?? 0}:${d.column ?? 0}`;
+      if (seen.has(id)) return false;
+      seen.add(id);
+      return true;
+    });
 }
 
 function toDiagnostic(error: ErrorObject, source: YamlSource): Diagnostic {

@@ -58,7 +58,7 @@ export function defineSuiteTests(
           opening ??= SuiteSession.open(suite, source, cache);
           const opened = await opening;
           if (opened.diagnostics !== undefined) throw new SuiteError(opened.diagnostics);
-          const result = opened.session.runCase(testCase);
+          const result = await opened.session.runCase(testCase);
           if (result.outcome === 'error') throw new SuiteError(result.diagnostics);
           if (result.outcome === 'fail') {
             throw new CaseFailedError(
