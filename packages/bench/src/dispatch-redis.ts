@@ -1,11 +1,14 @@
 /**
  * The Redis store benchmark: starts its own redis-server (loopback, no persistence), then
- * measures (1) items per second through the store's `addGroupItem` — the script every grouped
- * event costs — from many concurrent callers on one connection (node-redis pipelines what is
- * issued in the same tick), with Redis commands and network round trips per item, and (2) the
- * Redis memory one open group costs, for 100,000 open groups (`INFO memory`).
+ * measures (1) events per second through `Dispatcher.ingest` on the Redis store for grouped
+ * traffic, (2) items per second through the store's `addGroupItem` alone — the script every
+ * grouped event costs — both from many concurrent callers on one connection (node-redis
+ * pipelines what is issued in the same tick), with Redis commands and network round trips per
+ * event, and (3) the Redis memory one open group costs, for 100,000 open groups (`INFO memory`).
  */
-import { createRedisStore } from '@exroute/dispatch';
+import { createRouter, parseRuleSet } from '@exroute/core';
+import type { NormalizedEvent, RoutingDecision } from '@exroute/core';
+import { createDispatcher, createRedisStore } from '@exroute/dispatch';
 import type { GroupTiming, StateStore } from '@exroute/dispatch';
 import { hasRedis, redisSkipReason, startRedis } from '@exroute/dispatch/testing';
 import type { RedisServer } from '@exroute/dispatch/testing';
@@ -13,6 +16,7 @@ import {
   commandsSent,
   createProbeClient,
   resetCommandStats,
+  serverCpuSeconds,
   startRoundTripCounter,
   usedMemory,
 } from './redis-probe.js';
@@ -31,8 +35,14 @@ export interface RedisStoreBenchOptions {
 
 /** One throughput row. */
 export interface RedisThroughputRow {
+  /** `ingest` (the whole dispatcher) or `addGroupItem` (the store's script alone). */
+  path: 'ingest' | 'addGroupItem';
   concurrency: number;
   eventsPerSecond: number;
+  /** CPU time per event in this process (dispatcher + client), µs. */
+  clientCpuMicros: number;
+  /** CPU time per event in redis-server (`INFO cpu`), µs. */
+  redisCpuMicros: number;
   commandsPerEvent: number;
   roundTripsPerEvent: number;
 }
@@ -60,7 +70,69 @@ const timing: GroupTiming = {
   sendFirst: false,
 };
 
+const RULES = `apiVersion: exroute/v1
+recipients:
+  customer-service: { email: cs@example.com }
+templates:
+  failures-digest:
+    id: EXS-DELIVERY-FAILED-DIGEST
+    channels: [email]
+    digest: { line: "{{ data.customerRef }}: {{ data.reason }}", maxLines: 50 }
+policies:
+  delivery-failures:
+    group: { by: [correlationId], wait: 2m, interval: 15m, repeat: 4h, close: 24h }
+rules:
+  - id: grouped
+    when: { type: delivery.failed }
+    notify: [{ to: [customer-service], template: failures-digest, policy: delivery-failures }]
+`;
+
+/** A function that handles `count` events from `concurrency` callers and returns the ms it took. */
+type Workload = (run: string, count: number, concurrency: number) => Promise<number>;
+
+/** `count` events for 200 groups through one dispatcher's `ingest` on `store`. */
+function ingestWorkload(store: StateStore): Workload {
+  const ruleSet = parseRuleSet(RULES, { filename: 'bench.yaml' });
+  let now = T0;
+  const clock = (): Date => new Date(now);
+  const router = createRouter(ruleSet, { clock, validateEvents: false });
+  const dispatcher = createDispatcher({ ruleSet, store, clock });
+  // One decision per group, re-labelled per event, as in the memory-store benchmark.
+  const decisions = new Map<string, RoutingDecision>();
+  return async (run, count, concurrency) => {
+    let next = 0;
+    const started = performance.now();
+    const caller = async (): Promise<void> => {
+      while (next < count) {
+        const i = next++;
+        now += 1;
+        const event: NormalizedEvent = {
+          id: `${run}-${i}`,
+          source: 'exstream/bench',
+          type: 'delivery.failed',
+          time: new Date(now).toISOString(),
+          correlationId: `${run}-job-${i % 200}`,
+          data: { customerRef: `C${i}`, reason: 'mailbox full' },
+        };
+        const key = event.correlationId ?? '';
+        let decision = decisions.get(key);
+        if (decision === undefined) {
+          decision = router.route(event);
+          decisions.set(key, decision);
+        }
+        await dispatcher.ingest(event, { ...decision, eventId: event.id });
+      }
+    };
+    await Promise.all(Array.from({ length: concurrency }, caller));
+    return performance.now() - started;
+  };
+}
+
 /** `count` adds spread over 200 groups, issued by `concurrency` callers awaiting one at a time. */
+function addItemsWorkload(store: StateStore): Workload {
+  return (run, count, concurrency) => addItems(store, run, count, concurrency);
+}
+
 async function addItems(
   store: StateStore,
   run: string,
@@ -93,29 +165,42 @@ async function addItems(
 
 async function measureThroughput(
   redis: RedisServer,
+  path: RedisThroughputRow['path'],
   events: number,
   concurrency: number,
   run: number,
 ): Promise<RedisThroughputRow> {
+  const workloadOf = path === 'ingest' ? ingestWorkload : addItemsWorkload;
   const probe = createProbeClient(redis.url);
   await probe.connect();
   const store = await createRedisStore({ url: redis.url, prefix: `bench${run}` });
   const relay = await startRoundTripCounter(redis.port);
   const relayed = await createRedisStore({ url: relay.url, prefix: `bench${run}r` });
   try {
-    await addItems(store, `warm${run}`, Math.min(2_000, events), concurrency);
+    const direct = workloadOf(store);
+    const viaRelay = workloadOf(relayed);
+    await direct(`warm${run}`, Math.min(2_000, events), concurrency);
+    await viaRelay(`warmr${run}`, Math.min(500, events), concurrency);
     await resetCommandStats(probe);
-    const ms = await addItems(store, `run${run}`, events, concurrency);
+    const serverCpu = await serverCpuSeconds(probe);
+    const clientCpu = process.cpuUsage();
+    const ms = await direct(`run${run}`, events, concurrency);
+    const clientUsed = process.cpuUsage(clientCpu);
+    const serverUsed = (await serverCpuSeconds(probe)) - serverCpu;
     const commands = await commandsSent(probe);
     // Round trips are counted in a second pass through the relay (it adds latency of its own).
+    const relayedEvents = Math.min(events, 10_000);
     const before = relay.writes();
-    await addItems(relayed, `relay${run}`, Math.min(events, 10_000), concurrency);
+    await viaRelay(`relay${run}`, relayedEvents, concurrency);
     const writes = relay.writes() - before;
     return {
+      path,
       concurrency,
       eventsPerSecond: (events / ms) * 1000,
+      clientCpuMicros: (clientUsed.user + clientUsed.system) / events,
+      redisCpuMicros: (serverUsed * 1e6) / events,
       commandsPerEvent: commands / events,
-      roundTripsPerEvent: writes / Math.min(events, 10_000),
+      roundTripsPerEvent: writes / relayedEvents,
     };
   } finally {
     await store.close();
@@ -180,20 +265,25 @@ export async function runRedisStoreBench(
   try {
     const throughput: RedisThroughputRow[] = [];
     let run = 0;
-    for (const concurrency of levels) {
-      throughput.push(await measureThroughput(redis, events, concurrency, (run += 1)));
+    for (const path of ['ingest', 'addGroupItem'] as const) {
+      for (const concurrency of levels) {
+        throughput.push(await measureThroughput(redis, path, events, concurrency, (run += 1)));
+      }
     }
     const memory = await measureMemory(redis, options.openGroups ?? 100_000);
     print('');
     print(
-      `Redis store: addGroupItem (one grouped item), ${events.toLocaleString('en-US')} items over 200 groups, one connection, private redis-server`,
+      `### @exroute/dispatch on Redis (${events.toLocaleString('en-US')} grouped events over 200 groups per cell, one connection, private redis-server)`,
     );
     print('');
-    print('| callers | items/s | Redis commands / item | round trips / item |');
-    print('|---:|---:|---:|---:|');
+    print(
+      '| path | callers | events/s (wall) | client CPU µs / event | Redis CPU µs / event | events per Redis CPU second | Redis commands / event | round trips / event |',
+    );
+    print('|---|---:|---:|---:|---:|---:|---:|---:|');
+    const rate = (n: number): string => Math.round(n).toLocaleString('en-US');
     for (const row of throughput) {
       print(
-        `| ${row.concurrency} | ${Math.round(row.eventsPerSecond).toLocaleString('en-US')} | ${row.commandsPerEvent.toFixed(2)} | ${row.roundTripsPerEvent.toFixed(3)} |`,
+        `| ${row.path} | ${row.concurrency} | ${rate(row.eventsPerSecond)} | ${row.clientCpuMicros.toFixed(0)} | ${row.redisCpuMicros.toFixed(0)} | ${rate(row.redisCpuMicros > 0 ? 1e6 / row.redisCpuMicros : 0)} | ${row.commandsPerEvent.toFixed(2)} | ${row.roundTripsPerEvent.toFixed(3)} |`,
       );
     }
     print('');

@@ -40,6 +40,16 @@ export async function commandsSent(client: ProbeClient): Promise<number> {
 // What the store sends itself; every other command in commandstats ran inside a script.
 const CLIENT_COMMANDS = new Set(['evalsha', 'eval', 'zrange', 'script|load', 'ping', 'hello']);
 
+/** CPU seconds redis-server has used (`INFO cpu`: used_cpu_user + used_cpu_sys). */
+export async function serverCpuSeconds(client: ProbeClient): Promise<number> {
+  const info = await client.info('cpu');
+  const field = (name: string): number => {
+    const match = new RegExp(`^${name}:([\\d.]+)`, 'm').exec(info);
+    return match === null ? 0 : Number(match[1]);
+  };
+  return field('used_cpu_user') + field('used_cpu_sys');
+}
+
 /** `used_memory` from `INFO memory`, in bytes. */
 export async function usedMemory(client: ProbeClient): Promise<number> {
   const info = await client.info('memory');

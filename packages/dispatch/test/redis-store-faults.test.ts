@@ -252,6 +252,13 @@ describe.skipIf(!hasRedis)(`Redis store, Redis-only behaviour ${redisSkipReason}
       { url: server.url, buckets: 1_000_000 },
       { url: '' },
       { url: 42 as unknown as string },
+      { url: 'not a url' },
+      { url: 'http://127.0.0.1:6379' },
+      { url: `redis://${'a'.repeat(100_000)}` },
+      { url: 'redis://127.0.0.1:99999' },
+      { url: 'redis://:pw@[::1' },
+      { url: 'redis://127.0.0.1:6379/notadb' },
+      { url: 'redis://127.0.0.1:6379/__proto__' },
     ]) {
       expect((await failure(createRedisStore(options))).code).toBe('EXR_DISPATCH_INVALID_OPTIONS');
     }

@@ -19,7 +19,7 @@ describe.skipIf(!hasRedis)(`Redis store under racing instances ${redisSkipReason
     await server.close();
   });
 
-  it('4 instances, 20,000 items for 200 groups, ticks racing: each item in exactly one flush', async () => {
+  it('4 instances, 8,000 items for 200 groups, ticks racing: each item in exactly one flush', async () => {
     const instances: StateStore[] = await Promise.all(
       [0, 1, 2, 3].map(() => createRedisStore({ url: server.url, prefix: 'race' })),
     );
@@ -31,7 +31,7 @@ describe.skipIf(!hasRedis)(`Redis store under racing instances ${redisSkipReason
         maxItems: 150,
         sendFirst: false,
       };
-      const total = 20_000;
+      const total = 8_000;
       let clock = T0;
       let issued = 0;
       const opened = new Map<string, Set<string>>(); // group@openedAt → event ids
@@ -43,7 +43,7 @@ describe.skipIf(!hasRedis)(`Redis store under racing instances ${redisSkipReason
       const addLoop = async (store: StateStore): Promise<void> => {
         while (issued < total) {
           const i = issued++;
-          clock += 100;
+          clock += 250;
           const eventId = `evt-${i}`;
           const groupKey = `g${i % 200}`;
           const r = await store.addGroupItem({

@@ -52,7 +52,12 @@ export interface RedisConnection {
 export async function connectRedis(options: RedisConnectionOptions): Promise<RedisConnection> {
   let connected = false;
   let lastError: Error | undefined;
-  const client = newClient(options, () => connected);
+  let client: StoreRedisClient;
+  try {
+    client = newClient(options, () => connected);
+  } catch (error) {
+    throw asStoreError(error, `connecting to ${redactUrl(options.url)}`);
+  }
   client.on('error', (error: unknown) => {
     lastError = error instanceof Error ? error : new Error(String(error));
   });

@@ -33,20 +33,20 @@ end
 
 // Group state: a hash (meta) + pending list + seen set + last list, all in one bucket.
 // meta fields: o openedAt, li lastItemAt, lf lastFlushAt, s seq, f flushAt, h header,
-// ld leading event id, x expireAt (the contract's, checked on every read), xt the instant the
-// keys' TTLs run to, tw/ti/tr/tc/tm/tf timing (wait, interval, repeat, close, maxItems,
-// sendFirst). TTLs are refreshed only when xt falls short of x, then to x + grace: most adds
+// ld leading event id, du the due time last written to the index, x expireAt (the contract's,
+// checked on every read), xt the instant the keys' TTLs run to, tw/ti/tr/tc/tm/tf timing
+// (wait, interval, repeat, close, maxItems, sendFirst). TTLs are refreshed only when xt falls short of x, then to x + grace: most adds
 // then cost no PEXPIRE at all, and the keys still never vanish before x.
 const GROUP_PRELUDE = `
 local meta, pending, seen, last, due = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
 local function drop_group() redis.call('DEL', meta, pending, seen, last) end
 local function load_group(now)
-  local v = redis.call('HMGET', meta, 'o','li','lf','s','f','h','ld','x','tw','ti','tr','tc','tm','tf','xt')
+  local v = redis.call('HMGET', meta, 'o','li','lf','s','f','h','ld','x','tw','ti','tr','tc','tm','tf','xt','du')
   if not v[1] then return nil end
   if tonumber(v[8]) <= now then drop_group(); return nil end
   return { o = tonumber(v[1]), li = tonumber(v[2]), lf = num(v[3]), s = tonumber(v[4]),
     f = num(v[5]), h = v[6], ld = v[7] or '', tw = tonumber(v[9]), ti = tonumber(v[10]),
-    tr = num(v[11]), tc = tonumber(v[12]), tm = num(v[13]), tf = v[14], xt = num(v[15]),
+    tr = num(v[11]), tc = tonumber(v[12]), tm = num(v[13]), tf = v[14], xt = num(v[15]), du = num(v[16]),
     had_f = v[5] ~= false, had_tr = v[11] ~= false, had_tm = v[13] ~= false,
     np = redis.call('LLEN', pending), nl = redis.call('LLEN', last) }
 end
@@ -56,13 +56,17 @@ local function next_due(g)
   if g.tr and g.nl > 0 and g.lf then return math.min(closeAt, g.lf + g.tr) end
   return closeAt
 end
-local function save_group(g, now, member, grace)
+local function save_group(g, now, member, grace, force)
   local nd = next_due(g)
   local x = math.max(nd, g.li + g.tc) + grace
   local fields = { 'o', int(g.o), 'li', int(g.li), 's', int(g.s), 'h', g.h, 'ld', g.ld,
     'x', int(x), 'tw', int(g.tw), 'ti', int(g.ti), 'tc', int(g.tc), 'tf', g.tf }
   local refresh = not g.xt or g.xt < x
   if refresh then table.insert(fields, 'xt'); table.insert(fields, int(x + grace)) end
+  -- The due index is written only when the due time moved (an add that leaves it may keep a
+  -- claimer's lease; the claimer's flush always writes it, force), or when TTLs are refreshed.
+  local reindex = force or refresh or g.du ~= nd
+  if reindex then table.insert(fields, 'du'); table.insert(fields, int(nd)) end
   if g.lf then table.insert(fields, 'lf'); table.insert(fields, int(g.lf)) end
   if g.f then table.insert(fields, 'f'); table.insert(fields, int(g.f)) end
   if g.tr then table.insert(fields, 'tr'); table.insert(fields, int(g.tr)) end
@@ -81,7 +85,7 @@ local function save_group(g, now, member, grace)
     local t = redis.call('PTTL', meta)
     if t > 0 then redis.call('PEXPIRE', pending, t) end
   end
-  schedule(due, int(nd), member, meta)
+  if reindex then schedule(due, int(nd), member, meta) end
 end
 `;
 
@@ -126,7 +130,7 @@ else
   if tm and g.np >= tm then g.f = now end
   outcome, leading = 'added', false
 end
-save_group(g, now, member, grace)
+save_group(g, now, member, grace, false)
 return { outcome, int(g.o), leading and '1' or '0' }
 `;
 
@@ -157,7 +161,7 @@ elseif g.tr and g.nl > 0 and g.lf and g.lf + g.tr <= now then
   result = { 'repeat', int(g.o), int(g.s), g.h }
   for _, it in ipairs(redis.call('LRANGE', last, 0, -1)) do table.insert(result, it) end
 end
-save_group(g, now, member, grace)
+save_group(g, now, member, grace, true)
 return result
 `;
 

@@ -212,6 +212,29 @@ function storeError(error: unknown, operation: string): DispatchError {
   return asStoreError(error, operation);
 }
 
+/** Rejects what node-redis would throw on (or choke on) before any connection is tried. */
+function checkUrl(url: unknown): void {
+  const invalid = (why: string) =>
+    new DispatchError(
+      'EXR_DISPATCH_INVALID_OPTIONS',
+      `Redis store url ${why}; expected redis://[[user][:password]@]host[:port][/db] or rediss://…`,
+    );
+  if (typeof url !== 'string' || url === '') throw invalid('is missing');
+  if (url.length > 2_048) throw invalid(`is ${url.length} characters long (at most 2,048)`);
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw invalid(`${JSON.stringify(redactUrl(url).slice(0, 80))} cannot be parsed`);
+  }
+  if (parsed.protocol !== 'redis:' && parsed.protocol !== 'rediss:') {
+    throw invalid(`has protocol ${JSON.stringify(parsed.protocol.slice(0, 20))}`);
+  }
+  if (parsed.pathname !== '' && parsed.pathname !== '/' && !/^\/\d{1,5}$/.test(parsed.pathname)) {
+    throw invalid('names a database that is not a number');
+  }
+}
+
 /**
  * Connects to Redis and returns a StateStore whose every operation is one atomic Lua script on
  * one hash slot. Rejects with `EXR_DISPATCH_STORE_UNAVAILABLE` when Redis cannot be reached
@@ -233,9 +256,7 @@ export async function createRedisStore(options: RedisStoreOptions): Promise<Stat
       `Redis store buckets must be an integer from 1 to 1024, got ${String(buckets)}`,
     );
   }
-  if (typeof options.url !== 'string' || options.url === '') {
-    throw new DispatchError('EXR_DISPATCH_INVALID_OPTIONS', 'Redis store needs a `url`');
-  }
+  checkUrl(options.url);
   const connection = await connectRedis({
     url: options.url,
     ...(options.connectTimeoutMs !== undefined
@@ -480,7 +501,8 @@ class RedisStore implements StateStore {
 
   putSilence(input: { readonly silence: SilenceRecord; readonly expireAt: number }) {
     const s = input.silence;
-    return this.run('putSilence', s.updatedAt, async () => {
+    // No `now` here: like the memory store, a silence does not move the store's clock.
+    return this.run('putSilence', undefined, async () => {
       await this.client.exrSilencePut(
         [this.keys.silences()],
         [s.id, JSON.stringify(s), String(s.endsAt), String(input.expireAt), String(s.updatedAt)],
