@@ -70,6 +70,10 @@ export function compileShippedSchema(
   allErrors: boolean,
   lengthIn: 'code points' | 'UTF-16 units' = 'code points',
 ): ValidateFunction {
+  return shippedSchemaAjv(allErrors).compile(readShippedSchema(name));
+}
+
+function shippedSchemaAjv(allErrors: boolean): Ajv {
   const ajv = new Ajv({
     strict: true,
     allowUnionTypes: true,
@@ -80,5 +84,19 @@ export function compileShippedSchema(
     ...(lengthIn === 'code points' ? {} : { unicode: false, logger: QUIET_ABOUT_UNICODE }),
   });
   ajv.addFormat('date-time', { type: 'string', validate: isRfc3339DateTime });
-  return ajv.compile(readShippedSchema(name));
+  return ajv;
+}
+
+/** Like `compileShippedSchema`, for one entry of the schema's `definitions`. */
+export function compileShippedSchemaDefinition(
+  name: 'ruleset.schema.json',
+  definition: string,
+  allErrors: boolean,
+): ValidateFunction {
+  const ajv = shippedSchemaAjv(allErrors);
+  const schema = readShippedSchema(name) as { $id?: string };
+  ajv.addSchema(schema);
+  const validate = ajv.getSchema(`${schema.$id ?? ''}#/definitions/${definition}`);
+  if (validate === undefined) throw new Error(`schema ${name} has no definition ${definition}`);
+  return validate;
 }
