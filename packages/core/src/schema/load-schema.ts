@@ -70,10 +70,13 @@ export function compileShippedSchema(
   allErrors: boolean,
   lengthIn: 'code points' | 'UTF-16 units' = 'code points',
 ): ValidateFunction {
-  return shippedSchemaAjv(allErrors).compile(readShippedSchema(name));
+  return shippedSchemaAjv(allErrors, lengthIn).compile(readShippedSchema(name));
 }
 
-function shippedSchemaAjv(allErrors: boolean): Ajv {
+function shippedSchemaAjv(
+  allErrors: boolean,
+  lengthIn: 'code points' | 'UTF-16 units' = 'code points',
+): Ajv {
   const ajv = new Ajv({
     strict: true,
     allowUnionTypes: true,
