@@ -116,36 +116,38 @@ async function serviceConfigFrom(
       ? await loadServiceConfig(resolve(io.cwd, path), { env: io.env })
       : undefined;
   const rules = stringValues(parsed, 'rules');
-  if (base === undefined && rules.length === 0)
+  if (base === undefined && rules.length === 0) {
     throw new CliUsageError('--embedded needs --rules PATH (or --config FILE)', 'serve');
-  const file: ServiceConfigFile = {
-    apiVersion: 'exroute/service/v1',
-    rules: rules.length > 0 ? rules : (base?.rules ?? []),
-    http: { listen: stringValue(parsed, 'listen') ?? '127.0.0.1:8080' },
-    notifications: { emulator: true },
-    ...(stringValue(parsed, 'mapping') !== undefined
-      ? { mapping: stringValue(parsed, 'mapping')! }
-      : base?.mapping !== undefined
-        ? { mapping: base.mapping }
-        : {}),
-  };
-  if (!/^[A-Za-z0-9.:[\]-]+:[0-9]{1,5}$/.test(file.http?.listen ?? '')) {
+  }
+  const listen = stringValue(parsed, 'listen');
+  if (listen !== undefined && !/^[A-Za-z0-9.:[\]-]+:[0-9]{1,5}$/.test(listen)) {
     throw new CliUsageError('--listen must be HOST:PORT, such as 127.0.0.1:8080', 'serve');
   }
-  const resolved = resolveServiceConfig(file, {
+  const mapping = stringValue(parsed, 'mapping');
+  const file: ServiceConfigFile = {
+    apiVersion: 'exroute/service/v1',
+    rules: rules.length > 0 ? rules : ['.'],
+    http: { listen: listen ?? '127.0.0.1:8080' },
+    notifications: { emulator: true },
+    ...(mapping !== undefined ? { mapping } : {}),
+  };
+  const flags = resolveServiceConfig(file, {
     baseDir: io.cwd,
     env: io.env,
     filename: '<command line>',
   });
-  // Tokens from a configuration still apply when it is run embedded.
-  return base !== undefined
-    ? { ...resolved, http: { ...resolved.http, ...pickTokens(base) } }
-    : resolved;
-}
-
-function pickTokens(config: ServiceConfig): Partial<ServiceConfig['http']> {
+  if (base === undefined) return flags;
+  // A configuration run embedded keeps its settings and tokens, minus Redis and the real tenant.
+  const { redis: _redis, ...rest } = base;
+  void _redis;
   return {
-    ...(config.http.ingestToken !== undefined ? { ingestToken: config.http.ingestToken } : {}),
-    ...(config.http.adminToken !== undefined ? { adminToken: config.http.adminToken } : {}),
+    ...rest,
+    notifications: { emulator: true },
+    rules: rules.length > 0 ? flags.rules : base.rules,
+    ...(flags.mapping !== undefined && mapping !== undefined ? { mapping: flags.mapping } : {}),
+    http:
+      listen !== undefined
+        ? { ...base.http, host: flags.http.host, port: flags.http.port }
+        : base.http,
   };
 }
