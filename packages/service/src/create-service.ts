@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { hostname } from 'node:os';
 import { formatDiagnostic } from '@exroute/core';
@@ -75,17 +74,17 @@ export async function createService(
 ): Promise<Service> {
   const instance =
     options.instance ?? `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
-  let rules: RuleHolder | undefined;
+  const current: { rules?: RuleHolder } = {};
   const logger = createServiceLogger({
     level: config.logLevel,
     instance,
-    ruleSetVersion: () => rules?.active.ruleSet.version,
+    ruleSetVersion: () => current.rules?.active.ruleSet.version,
     ...(options.logDestination !== undefined ? { destination: options.logDestination } : {}),
   });
   const metrics = createServiceMetrics();
   const dispatcherFor = options.dispatcherFor ?? (() => createImmediateDispatcher());
-  rules = await RuleHolder.load(config.rules, dispatcherFor);
-  const holder = rules;
+  const holder = await RuleHolder.load(config.rules, dispatcherFor);
+  current.rules = holder;
   const mapping: Mapping | undefined =
     config.mapping !== undefined ? await loadMapping(config.mapping) : undefined;
   metrics.ruleSetInfo.set({ version: holder.active.ruleSet.version }, 1);
@@ -103,7 +102,6 @@ export async function createService(
       : createMemoryQueue();
   let emulator: NotificationsEmulator | undefined;
   let client: NotificationsClient | undefined;
-  let server: Server | undefined;
   let pipeline: Pipeline | undefined;
   try {
     await queue.ensureGroups();
@@ -199,7 +197,7 @@ export async function createService(
     return result;
   };
 
-  server = createHttpServer({
+  const server = createHttpServer({
     config: config.http,
     mapping,
     queue,
@@ -209,12 +207,11 @@ export async function createService(
     readiness,
     accepting: () => accepting,
   });
-  const listening = server;
   await new Promise<void>((resolve, reject) => {
-    listening.once('error', reject);
-    listening.listen(config.http.port, config.http.host, () => resolve());
+    server.once('error', reject);
+    server.listen(config.http.port, config.http.host, () => resolve());
   });
-  const address = listening.address() as AddressInfo;
+  const address = server.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   const url = `http://${host}:${address.port}`;
   pipeline.start();
@@ -249,11 +246,11 @@ export async function createService(
         accepting = false;
         clearInterval(gaugeTimer);
         holder.close();
-        const closed = new Promise<void>((resolve) => listening.close(() => resolve()));
-        listening.closeIdleConnections();
+        const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+        server.closeIdleConnections();
         await running.stop(config.shutdownGraceMs);
         await activeClient.close();
-        listening.closeAllConnections();
+        server.closeAllConnections();
         await closed;
         await queue.close();
         await emulator?.close();

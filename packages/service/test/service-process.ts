@@ -24,7 +24,7 @@ export interface ServiceProcess {
 export async function startServiceProcess(
   args: readonly string[],
   env: Record<string, string> = {},
-  timeoutMs = 15_000,
+  timeoutMs = 60_000,
 ): Promise<ServiceProcess> {
   const child = spawn(process.execPath, [CLI_BIN, 'serve', ...args], {
     env: { ...process.env, ...env },
@@ -38,10 +38,14 @@ export async function startServiceProcess(
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
-      reject(new Error(`exroute serve did not start in ${timeoutMs} ms: ${stderr.slice(0, 2000)}`));
+      reject(
+        new Error(
+          `exroute serve did not start in ${timeoutMs} ms: ${stderr.slice(0, 2000)} ${JSON.stringify(logs).slice(0, 3000)}`,
+        ),
+      );
     }, timeoutMs);
     let buffer = '';
-    child.stdout!.on('data', (chunk: Buffer) => {
+    child.stdout.on('data', (chunk: Buffer) => {
       buffer += chunk.toString('utf8');
       let newline: number;
       while ((newline = buffer.indexOf('\n')) >= 0) {
@@ -59,7 +63,7 @@ export async function startServiceProcess(
         }
       }
     });
-    child.stderr!.on('data', (chunk: Buffer) => {
+    child.stderr.on('data', (chunk: Buffer) => {
       stderr += chunk.toString('utf8');
     });
     void exited.then((code) => {

@@ -86,7 +86,7 @@ class RedisStreamQueue implements StreamQueue {
   async append(stream: StreamName, entries: readonly Record<string, string>[]): Promise<string[]> {
     if (entries.length === 0) return [];
     if (entries.length === 1) {
-      return [String(await this.#client.sendCommand(this.#xadd(stream, entries[0]!)))];
+      return [await this.#client.sendCommand<string>(this.#xadd(stream, entries[0]!))];
     }
     const multi = this.#client.multi();
     for (const fields of entries) multi.addCommand(this.#xadd(stream, fields));
@@ -103,7 +103,7 @@ class RedisStreamQueue implements StreamQueue {
     return {
       read: async (count, blockMs) => {
         await ready;
-        const reply = (await connection.sendCommand([
+        const reply = await connection.sendCommand<[string, RawEntry[]][] | null>([
           'XREADGROUP',
           'GROUP',
           CONSUMER_GROUP,
@@ -115,7 +115,7 @@ class RedisStreamQueue implements StreamQueue {
           'STREAMS',
           key,
           '>',
-        ])) as [string, RawEntry[]][] | null;
+        ]);
         if (reply === null) return [];
         return toEntries(reply[0]?.[1] ?? [], 1);
       },
@@ -134,7 +134,7 @@ class RedisStreamQueue implements StreamQueue {
     count: number,
   ): Promise<QueueEntry[]> {
     const key = this.#key(stream);
-    const reply = (await this.#client.sendCommand([
+    const reply = await this.#client.sendCommand<[string, RawEntry[], string[]?]>([
       'XAUTOCLAIM',
       key,
       CONSUMER_GROUP,
@@ -143,11 +143,11 @@ class RedisStreamQueue implements StreamQueue {
       '0-0',
       'COUNT',
       String(count),
-    ])) as [string, RawEntry[], string[]?];
+    ]);
     const claimed = toEntries(reply[1] ?? [], 1);
     if (claimed.length === 0) return claimed;
     // XAUTOCLAIM does not say how often an entry was delivered; XPENDING does.
-    const pending = (await this.#client.sendCommand([
+    const pending = await this.#client.sendCommand<[string, string, number, number][]>([
       'XPENDING',
       key,
       CONSUMER_GROUP,
@@ -155,7 +155,7 @@ class RedisStreamQueue implements StreamQueue {
       claimed[claimed.length - 1]!.id,
       String(claimed.length + 1000),
       consumer,
-    ])) as [string, string, number, number][];
+    ]);
     const counts = new Map(pending.map(([id, , , deliveries]) => [id, Number(deliveries)]));
     for (const entry of claimed) entry.deliveries = counts.get(entry.id) ?? 2;
     return claimed;
@@ -180,14 +180,14 @@ class RedisStreamQueue implements StreamQueue {
   }
 
   async range(stream: StreamName, start: string, count: number): Promise<QueueEntry[]> {
-    const reply = (await this.#client.sendCommand([
+    const reply = await this.#client.sendCommand<RawEntry[]>([
       'XRANGE',
       this.#key(stream),
       start,
       '+',
       'COUNT',
       String(count),
-    ])) as RawEntry[];
+    ]);
     return toEntries(reply, 0);
   }
 
@@ -202,7 +202,7 @@ class RedisStreamQueue implements StreamQueue {
     if (stream === 'dead-letters') return { length, pending: 0, lag: 0, groupPresent: true };
     let groups: unknown[][];
     try {
-      groups = (await this.#client.sendCommand(['XINFO', 'GROUPS', key])) as unknown[][];
+      groups = await this.#client.sendCommand<unknown[][]>(['XINFO', 'GROUPS', key]);
     } catch {
       return { length, pending: 0, lag: undefined, groupPresent: false };
     }
@@ -225,19 +225,16 @@ class RedisStreamQueue implements StreamQueue {
       const key = this.#key(stream);
       let groups: unknown[][];
       try {
-        groups = (await this.#client.sendCommand(['XINFO', 'GROUPS', key])) as unknown[][];
+        groups = await this.#client.sendCommand<unknown[][]>(['XINFO', 'GROUPS', key]);
       } catch {
         continue;
       }
       const info = groups.map(pairs).find((g) => g.get('name') === CONSUMER_GROUP);
       const lastDelivered = info?.get('last-delivered-id');
       if (typeof lastDelivered !== 'string' || lastDelivered === '0-0') continue;
-      const summary = (await this.#client.sendCommand(['XPENDING', key, CONSUMER_GROUP])) as [
-        number,
-        string | null,
-        string | null,
-        unknown,
-      ];
+      const summary = await this.#client.sendCommand<
+        [number, string | null, string | null, unknown]
+      >(['XPENDING', key, CONSUMER_GROUP]);
       // Everything older than the oldest unacknowledged entry (or, with none pending, than the
       // last delivered one) is done with: MINID keeps the rest, so no unread entry is ever trimmed.
       const keepFrom = Number(summary[0]) > 0 && summary[1] !== null ? summary[1] : lastDelivered;
@@ -247,7 +244,7 @@ class RedisStreamQueue implements StreamQueue {
 
   async ping(): Promise<boolean> {
     try {
-      return String(await this.#client.sendCommand(['PING'])) === 'PONG';
+      return (await this.#client.sendCommand<string>(['PING'])) === 'PONG';
     } catch {
       return false;
     }
