@@ -6,9 +6,11 @@
 import { runCoreBench } from './core.js';
 import { runNotificationsBench } from './notifications.js';
 import { runExstreamBench } from './exstream.js';
+import { runServiceBench } from './service.js';
 
 const quick = process.argv.includes('--quick');
 
 await runCoreBench(quick ? { sizes: [10, 100, 1_000], budgetMs: 300, referenceBudgetMs: 300 } : {});
 await runNotificationsBench(quick ? { requests: 300, concurrency: [1, 8] } : {});
 await runExstreamBench(quick ? { lines: 5_000, runs: 1 } : {});
+await runServiceBench(quick ? { events: 2_000, batch: 200, steadySeconds: 8 } : {});

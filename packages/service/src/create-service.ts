@@ -31,6 +31,8 @@ export interface ServiceOptions {
   dispatcherFor?: DispatchFactory;
   /** This instance's consumer name (default host-pid-random). */
   instance?: string;
+  /** False: an ingest-only instance (HTTP and health, no stream workers); default true. */
+  startWorkers?: boolean;
 }
 
 /** The readiness report of `/readyz`. */
@@ -214,7 +216,7 @@ export async function createService(
   const address = server.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   const url = `http://${host}:${address.port}`;
-  pipeline.start();
+  if (options.startWorkers !== false) pipeline.start();
   if (config.reload.watch) {
     await holder.watch(config.reload.debounceMs, () => void reload());
   }
