@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http';
+import { findStructureProblems } from '@exroute/core';
 import { HttpError } from './http-error.js';
 
 /**
@@ -57,6 +58,16 @@ export async function readJsonObject(
   }
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     throw new HttpError(400, 'EXR_HTTP_INVALID_BODY', 'the body must be a JSON object');
+  }
+  const [problem] = findStructureProblems(value, 32);
+  if (problem !== undefined) {
+    throw new HttpError(
+      400,
+      problem.problem === 'forbidden-key' ? 'EXR_HTTP_FORBIDDEN_KEY' : 'EXR_HTTP_INVALID_BODY',
+      problem.problem === 'forbidden-key'
+        ? 'the body holds a __proto__, constructor or prototype key; remove it'
+        : 'the body nests too deeply',
+    );
   }
   return value as Record<string, unknown>;
 }
