@@ -50,36 +50,47 @@ export function checkYamlDocument(source: RuleSource, schema: object): CheckedYa
   if (parsed === undefined) return { diagnostics };
   const positions = new Map<string, SourcePositions>([[parsed.file, parsed.positions]]);
   const reporter = new LocatedReporter(positions, report);
-  const file = parsed.file;
+  reportStructureAndSchema(parsed.value, parsed.file, reporter, validatorFor(schema));
+  return diagnostics.some((d) => d.severity === 'error')
+    ? { diagnostics }
+    : { value: parsed.value, diagnostics };
+}
+
+/**
+ * Reports prototype keys (at the key) and JSON Schema errors (with "did you mean" hints) of one
+ * parsed file; an unknown-key error on a prototype key is left out, it is already reported.
+ */
+export function reportStructureAndSchema(
+  value: unknown,
+  file: string,
+  reporter: LocatedReporter,
+  validate: ValidateFunction,
+): void {
   const forbidden = new Set<string>();
-  for (const finding of findStructureProblems(parsed.value, MAX_YAML_DEPTH + 1)) {
+  for (const finding of findStructureProblems(value, MAX_YAML_DEPTH + 1)) {
+    // Depth is bounded by the YAML parser already; only prototype keys are reported here.
     if (finding.problem !== 'forbidden-key') continue;
     forbidden.add(toPointer(finding.path));
     reporter.error(
       'EXR_FORBIDDEN_KEY',
-      `the key '${String(finding.path[finding.path.length - 1])}' is not allowed (it could reach object prototypes); rename it`,
+      `the key '${String(finding.path[finding.path.length - 1])}' is not allowed anywhere in the file (it could reach object prototypes); rename it`,
       { file, segments: finding.path },
       { at: 'key' },
     );
   }
-  const validate = validatorFor(schema);
-  if (!validate(parsed.value)) {
-    for (const problem of describeSchemaErrors(validate.errors ?? [])) {
-      if (
-        problem.code === 'EXR_SCHEMA_UNKNOWN_KEY' &&
-        forbidden.has(toPointer(problem.target.segments))
-      ) {
-        continue;
-      }
-      reporter.error(
-        problem.code,
-        problem.message,
-        { file, segments: problem.target.segments },
-        { at: problem.target.at, hint: problem.hint },
-      );
+  if (validate(value)) return;
+  for (const problem of describeSchemaErrors(validate.errors ?? [])) {
+    if (
+      problem.code === 'EXR_SCHEMA_UNKNOWN_KEY' &&
+      forbidden.has(toPointer(problem.target.segments))
+    ) {
+      continue;
     }
+    reporter.error(
+      problem.code,
+      problem.message,
+      { file, segments: problem.target.segments },
+      { at: problem.target.at, hint: problem.hint },
+    );
   }
-  return diagnostics.some((d) => d.severity === 'error')
-    ? { diagnostics }
-    : { value: parsed.value, diagnostics };
 }
