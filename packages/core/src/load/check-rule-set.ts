@@ -100,16 +100,13 @@ function runChecks(
     calendars: definitions.calendars,
     regionCalendars: definitions.regionCalendars,
     rules: checked.rules,
+    ...checked.policySections,
   };
   const ruleSet: RuleSet = {
     version: computeRuleSetVersion(content),
     files: definitions.files,
     metadata: definitions.metadata,
     ...content,
-    // Filled by the policy sections' checks (dispatch issue); empty until then.
-    policies: new Map(),
-    inhibitRules: [],
-    escalations: new Map(),
     warnings: diagnostics.filter((d) => d.severity === 'warning'),
   };
   return { ruleSet, diagnostics };

@@ -1,5 +1,5 @@
 import { isAlias, isMap, isPair, isScalar, isSeq } from 'yaml';
-import type { Document, LineCounter, Node } from 'yaml';
+import type { Document, LineCounter, Node, Pair, YAMLMap } from 'yaml';
 import type { PointerSegment } from '../validate/json-pointer.js';
 
 /** A 1-based line and column in a source file. */
@@ -20,6 +20,7 @@ export class SourcePositions {
   readonly #doc: Document | undefined;
   readonly #lineCounter: LineCounter | undefined;
   readonly #text: string | undefined;
+  readonly #pairIndex = new WeakMap<YAMLMap, Map<string, Pair>>();
 
   constructor(file: string, doc?: Document, lineCounter?: LineCounter, text?: string) {
     this.file = file;
@@ -65,6 +66,24 @@ export class SourcePositions {
     return this.atOffset(found < 0 ? start : start + found);
   }
 
+  /**
+   * The pair of `map` whose key reads as `segment` (the first, as before). Mappings are indexed on
+   * first use, so reporting at every entry of a mapping with n keys costs O(n), not O(n²).
+   */
+  #pairOf(map: YAMLMap, segment: string): Pair | undefined {
+    let index = this.#pairIndex.get(map);
+    if (index === undefined) {
+      index = new Map();
+      for (const item of map.items) {
+        if (!isPair(item) || !isScalar(item.key)) continue;
+        const key = String(item.key.value);
+        if (!index.has(key)) index.set(key, item);
+      }
+      this.#pairIndex.set(map, index);
+    }
+    return index.get(segment);
+  }
+
   #findNode(segments: readonly PointerSegment[]): unknown {
     const doc = this.#doc;
     if (doc === undefined) return undefined;
@@ -73,10 +92,7 @@ export class SourcePositions {
       const segment = String(raw);
       if (isAlias(node)) node = node.resolve(doc);
       if (isMap(node)) {
-        const pair = node.items.find(
-          (p) => isPair(p) && isScalar(p.key) && String(p.key.value) === segment,
-        );
-        node = pair?.value;
+        node = this.#pairOf(node, segment)?.value;
       } else if (isSeq(node)) {
         node = node.items[Number(segment)];
       } else {
@@ -96,9 +112,7 @@ export class SourcePositions {
       const last = i === segments.length - 1;
       if (isAlias(node)) node = node.resolve(doc);
       if (isMap(node)) {
-        const pair = node.items.find(
-          (p) => isPair(p) && isScalar(p.key) && String(p.key.value) === segment,
-        );
+        const pair = this.#pairOf(node, segment);
         if (pair === undefined) return best;
         const keyStart = rangeStart(pair.key);
         if (last && at === 'key') return keyStart ?? best;

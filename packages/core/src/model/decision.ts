@@ -33,9 +33,12 @@ export interface RoutedNotification {
   dueAt?: string;
   /** RFC 3339 UTC; present when delivery is deferred to business hours. */
   sendAt?: string;
-  /** The `policies` entry the dispatcher applies; when contributing rules disagree, the first. */
+  /**
+   * The `policies` entry the dispatcher applies: the first one named by a contributing notify
+   * entry, in evaluation order (an entry without `policy` does not override a later one's).
+   */
   policy?: string;
-  /** The `escalations` entries this notification starts, in evaluation order. */
+  /** The `escalations` entries the contributing notify entries start, in evaluation order, once each. */
   escalate?: string[];
 }
 

@@ -42,7 +42,8 @@ interface GrowingDraft extends NotificationDraft {
  * Turns "these rules matched, in this order" into a RoutingDecision: fan-out per
  * (template, channel) in order of first appearance, recipients merged and de-duplicated by
  * (key, address), subject and params rendered from the first contributing entry, the highest
- * severity, the earliest due time. Shared by the compiled router and the reference router.
+ * severity, the earliest due time, the first `policy` named by a contributing entry (in
+ * evaluation order) and every `escalate` named, de-duplicated in that order. Shared by the compiled router and the reference router.
  */
 export class DecisionAssembler {
   private readonly slotEpoch: Int32Array;
@@ -183,12 +184,21 @@ export class DecisionAssembler {
     let severity: string | undefined;
     let severityRank = -2;
     let timed = false;
+    let policy: string | undefined;
+    let escalate: string[] | undefined;
     for (const { notify } of draft.contributions) {
       if (notify.severity !== undefined && notify.severityRank > severityRank) {
         severity = notify.severity;
         severityRank = notify.severityRank;
       }
       timed ||= notify.timed;
+      // Policies are rare; the common path reads two undefined fields and moves on.
+      const { policy: ownPolicy, escalate: ownEscalation } = notify.definition;
+      policy ??= ownPolicy;
+      if (ownEscalation !== undefined) {
+        if (escalate === undefined) escalate = [ownEscalation];
+        else if (!escalate.includes(ownEscalation)) escalate.push(ownEscalation);
+      }
     }
     // Built field by field so the JSON reads in the contract's order (DESIGN.md §6).
     const notification = {
@@ -206,6 +216,8 @@ export class DecisionAssembler {
     if (severity !== undefined) notification.severity = severity;
     notification.ruleIds = draft.ruleIds;
     if (timed) this.addTiming(notification, draft.contributions, scope);
+    if (policy !== undefined) notification.policy = policy;
+    if (escalate !== undefined) notification.escalate = escalate;
     return notification;
   }
 

@@ -9,32 +9,29 @@ import type {
 } from '../model/rule-set.js';
 import type { DefinedNames } from '../operators/operator.js';
 import { MAX_CONDITION_DEPTH } from '../load/limits.js';
-import { checkCondition, checkLeaf } from './check-conditions.js';
+import { checkCondition } from './check-conditions.js';
 import type { ConditionCheckContext } from './check-conditions.js';
 import { checkPlaceholders } from './check-placeholders.js';
+import { checkPolicySections } from './check-policies.js';
+import type { PolicySections } from './check-policies.js';
 import type {
   CollectedDefinitions,
   RuleDraft,
   SharedConditionDraft,
 } from './collect-definitions.js';
-import { desugarWhen } from './desugar-when.js';
+import { checkWhen } from './check-when.js';
 import { didYouMean } from './did-you-mean.js';
 import { findCycles } from './find-cycles.js';
 import { fromPointer } from './json-pointer.js';
 import type { LocatedReporter, Place } from './located-reporter.js';
-import {
-  hasOwn,
-  isRecord,
-  safeEntries,
-  stringList,
-  stringOrUndefined,
-  stringRecord,
-} from './shape-guards.js';
+import { hasOwn, isRecord, stringList, stringOrUndefined, stringRecord } from './shape-guards.js';
 
 /** The parts of a rule set that exist only after every check ran. */
 export interface CheckedDefinitions {
   rules: RuleDefinition[];
   sharedConditions: Map<string, SharedConditionDefinition>;
+  /** `policies`, `inhibit` and `escalations` (DESIGN.md §8). */
+  policySections: PolicySections;
 }
 
 /**
@@ -70,6 +67,12 @@ export function checkDefinitions(
     });
   }
   const rules = defs.rules.map((draft) => checkRule(draft, defs, context));
+  const policySections = checkPolicySections({
+    defs,
+    rules,
+    context,
+    checkNotifyEntry: (entry, place) => checkNotify(entry, place, defs, reporter),
+  });
   for (const shared of defs.sharedConditions.values()) {
     if (used.has(shared.name)) continue;
     reporter.warning(
@@ -79,7 +82,7 @@ export function checkDefinitions(
       { at: 'key' },
     );
   }
-  return { rules, sharedConditions };
+  return { rules, sharedConditions, policySections };
 }
 
 function definedNames(defs: CollectedDefinitions): DefinedNames {
@@ -165,6 +168,13 @@ function checkTemplates(
     for (const [name, text] of Object.entries(template.params)) {
       checkPlaceholders(text, placeOf(template.location, 'params', name), reporter);
     }
+    if (template.digest !== undefined) {
+      checkPlaceholders(
+        template.digest.line,
+        placeOf(template.location, 'digest', 'line'),
+        reporter,
+      );
+    }
   }
 }
 
@@ -248,47 +258,7 @@ function checkRule(
   });
 
   const whenValue = isRecord(raw['when']) ? raw['when'] : undefined;
-  const leaves =
-    whenValue === undefined
-      ? []
-      : desugarWhen(whenValue, (key) =>
-          reporter.error(
-            'EXR_UNSUPPORTED_PATH',
-            `'${key}' is not a field path; write a field name, optionally followed by .member or [index], e.g. data.items[0].sku`,
-            at('when', key),
-            { at: 'key' },
-          ),
-        );
-  for (const [key, value] of safeEntries(whenValue)) {
-    if (isRecord(value) && Object.keys(value).length === 0) {
-      reporter.error(
-        'EXR_CONDITION_SHAPE',
-        `'${key}: {}' has no operator; write a value, a list, or { operator: value }`,
-        at('when', key),
-      );
-    }
-  }
-  for (const leaf of leaves) {
-    const keyPlace = { place: at('when', leaf.key), at: 'key' as const };
-    const operatorPlace =
-      leaf.operatorKey === undefined
-        ? keyPlace
-        : { place: at('when', leaf.key, leaf.operatorKey), at: 'key' as const };
-    const valuePlace =
-      leaf.operatorKey === undefined
-        ? { place: at('when', leaf.key), at: 'value' as const }
-        : { place: at('when', leaf.key, leaf.operatorKey), at: 'value' as const };
-    checkLeaf(
-      {
-        fact: leaf.condition.fact,
-        path: leaf.condition.path,
-        operator: leaf.condition.operator,
-        value: leaf.condition.value,
-      },
-      { fact: keyPlace, path: keyPlace, operator: operatorPlace, value: valuePlace },
-      context,
-    );
-  }
+  const leaves = whenValue === undefined ? [] : checkWhen(whenValue, at('when'), context);
 
   const conditions = raw['conditions'];
   if (conditions !== undefined) checkCondition(conditions, at('conditions'), context);
@@ -410,6 +380,8 @@ function checkNotify(
       'deferUntil',
       entry['deferUntil'] === 'businessHours' ? ('businessHours' as const) : undefined,
     ),
+    ...optional('policy', stringOrUndefined(entry['policy'])),
+    ...optional('escalate', stringOrUndefined(entry['escalate'])),
     location: reporter.locate(place),
   };
 }

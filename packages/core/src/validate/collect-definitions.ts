@@ -37,6 +37,22 @@ export interface RuleDraft {
   location: SourceLocation;
 }
 
+/** A named entry of a policy section (`policies`, `escalations`) as written, unchecked. */
+export interface NamedDraft {
+  name: string;
+  raw: unknown;
+  place: Place;
+  location: SourceLocation;
+}
+
+/** An inhibit rule as written, with where it came from. */
+export interface InhibitDraft {
+  raw: Record<string, unknown>;
+  id: string | undefined;
+  place: Place;
+  location: SourceLocation;
+}
+
 /** Every definition of every file, merged; the first definition of a key wins. */
 export interface CollectedDefinitions {
   files: string[];
@@ -50,6 +66,12 @@ export interface CollectedDefinitions {
   rules: RuleDraft[];
   /** Rule id → where it was first defined. */
   ruleIds: Map<string, SourceLocation>;
+  policies: Map<string, NamedDraft>;
+  escalations: Map<string, NamedDraft>;
+  /** Inhibit rules in file order; a repeated id is reported and left out. */
+  inhibitRules: InhibitDraft[];
+  /** Inhibit rule id → where it was first defined. */
+  inhibitIds: Map<string, SourceLocation>;
 }
 
 /** An empty collection to merge files into. */
@@ -65,6 +87,10 @@ export function emptyDefinitions(): CollectedDefinitions {
     regionCalendars: new Map(),
     rules: [],
     ruleIds: new Map(),
+    policies: new Map(),
+    escalations: new Map(),
+    inhibitRules: [],
+    inhibitIds: new Map(),
   };
 }
 
@@ -75,6 +101,9 @@ const SECTION_NOUN: Record<string, string> = {
   sharedConditions: 'shared condition',
   calendars: 'calendar',
   regionCalendars: 'region calendar',
+  policies: 'policy',
+  escalations: 'escalation',
+  inhibit: 'inhibit rule',
 };
 
 /**
@@ -149,6 +178,14 @@ export function collectFile(
     add('regionCalendars', into.regionCalendars, key, { region: key, calendar, location }, place);
   }
 
+  for (const { key, item, place, location } of entries('policies')) {
+    add('policies', into.policies, key, { name: key, raw: item, place, location }, place);
+  }
+  for (const { key, item, place, location } of entries('escalations')) {
+    add('escalations', into.escalations, key, { name: key, raw: item, place, location }, place);
+  }
+  collectInhibitRules(file, root['inhibit'], into, reporter);
+
   const rules = Array.isArray(root['rules']) ? (root['rules'] as unknown[]) : [];
   rules.forEach((raw, index) => {
     if (!isRecord(raw)) return;
@@ -174,6 +211,34 @@ export function collectFile(
       }
     }
     into.rules.push(draft);
+  });
+}
+
+function collectInhibitRules(
+  file: string,
+  value: unknown,
+  into: CollectedDefinitions,
+  reporter: LocatedReporter,
+): void {
+  if (!Array.isArray(value)) return;
+  value.forEach((raw: unknown, index) => {
+    if (!isRecord(raw)) return;
+    const place: Place = { file, segments: ['inhibit', index] };
+    const id = stringOrUndefined(raw['id']);
+    const location = reporter.locate(place);
+    if (id !== undefined) {
+      const first = into.inhibitIds.get(id);
+      if (first !== undefined) {
+        reporter.error(
+          'EXR_DUPLICATE_DEFINITION',
+          `inhibit rule '${id}' is defined twice: first at ${where(first)}, again here; inhibit ids must be unique across all files`,
+          { file, segments: ['inhibit', index, 'id'] },
+        );
+        return;
+      }
+      into.inhibitIds.set(id, location);
+    }
+    into.inhibitRules.push({ raw, id, place, location });
   });
 }
 
@@ -209,8 +274,26 @@ function templateFrom(key: string, item: unknown, location: SourceLocation): Tem
     channels: stringList(raw['channels']),
     ...optionalString('subject', raw['subject']),
     params: stringRecord(raw['params']),
+    ...digestFrom(raw['digest']),
     ...optionalString('description', raw['description']),
     location,
+  };
+}
+
+/** Lines a digest sends when `maxLines` is not given. */
+export const DEFAULT_DIGEST_MAX_LINES = 50;
+
+function digestFrom(value: unknown): Pick<TemplateDefinition, 'digest'> {
+  if (!isRecord(value) || typeof value['line'] !== 'string') return {};
+  const maxLines = value['maxLines'];
+  return {
+    digest: {
+      line: value['line'],
+      maxLines:
+        typeof maxLines === 'number' && Number.isInteger(maxLines) && maxLines >= 1
+          ? maxLines
+          : DEFAULT_DIGEST_MAX_LINES,
+    },
   };
 }
 

@@ -1,3 +1,5 @@
+import { POLICY_DIAGNOSTIC_CODES } from './policy-diagnostic-codes.js';
+
 /**
  * Every diagnostic code the loader and event validation report, with its severity, what it
  * means and how to fix it: the source for docs/authoring-rules.md and `exroute validate`.
@@ -322,6 +324,7 @@ export const LOADER_DIAGNOSTIC_CODES = {
     meaning: 'An event holds more than 100,000 values.',
     fix: 'Send a smaller payload.',
   },
+  ...POLICY_DIAGNOSTIC_CODES,
 } as const satisfies Record<string, DiagnosticCodeInfo>;
 
 /** Severity, meaning and fix of one diagnostic code. */

@@ -2,17 +2,23 @@ import { createHash } from 'node:crypto';
 import type { RuleSet } from '../model/rule-set.js';
 import { canonicalJson } from './canonical-json.js';
 
-/** The routing-relevant parts of a rule set: no files, positions, comments, metadata, prose. */
+/**
+ * The routing-relevant parts of a rule set: no files, positions, comments, metadata, prose. The
+ * policy sections are optional so callers that predate them hash as before.
+ */
 type VersionInput = Omit<
   RuleSet,
   'version' | 'files' | 'metadata' | 'warnings' | 'policies' | 'inhibitRules' | 'escalations'
->;
+> &
+  Partial<Pick<RuleSet, 'policies' | 'inhibitRules' | 'escalations'>>;
 
 /**
  * `sha256:` + the first 16 hex digits of SHA-256 over canonical JSON (sorted keys) of everything
  * that affects routing: regions, recipients' addresses and members, templates, shared
  * conditions, calendars, region calendars, and each rule's id, priority, order, condition,
- * notify entries, stop and effective window. Changing a description, an owner, a comment, a file
+ * notify entries, stop and effective window; and the notification policies, inhibit rules and
+ * escalations (DESIGN.md §8), which enter the hash only when present, so a rule set without them
+ * keeps the version it had before they existed. Changing a description, an owner, a comment, a file
  * name or the layout of the files does not change it.
  */
 export function computeRuleSetVersion(ruleSet: VersionInput): string {
@@ -27,6 +33,7 @@ export function computeRuleSetVersion(ruleSet: VersionInput): string {
       channels: t.channels,
       subject: t.subject,
       params: t.params,
+      digest: t.digest,
     })),
     sharedConditions: sortedObject(ruleSet.sharedConditions, (c) => c.condition),
     calendars: sortedObject(ruleSet.calendars, (c) => ({
@@ -45,9 +52,39 @@ export function computeRuleSetVersion(ruleSet: VersionInput): string {
       stop: rule.stop,
       effective: rule.effective,
     })),
+    policies: nonEmpty(ruleSet.policies, (p) => ({
+      group: p.group,
+      dedup: p.dedup,
+      throttle: p.throttle,
+      critical: p.critical,
+    })),
+    inhibitRules:
+      ruleSet.inhibitRules === undefined || ruleSet.inhibitRules.length === 0
+        ? undefined
+        : ruleSet.inhibitRules.map((rule) => ({
+            id: rule.id,
+            source: rule.source.condition,
+            target: rule.target.condition,
+            equal: rule.equal,
+            forMs: rule.forMs,
+          })),
+    escalations: nonEmpty(ruleSet.escalations, (e) => ({
+      steps: e.steps.map(({ location: _location, ...step }) => step),
+      resolvedBy:
+        e.resolvedBy === undefined
+          ? undefined
+          : { condition: e.resolvedBy.condition, equal: e.resolvedBy.equal },
+    })),
   };
   const digest = createHash('sha256').update(canonicalJson(content)).digest('hex');
   return `sha256:${digest.slice(0, 16)}`;
+}
+
+function nonEmpty<T>(
+  map: ReadonlyMap<string, T> | undefined,
+  pick: (value: T) => unknown,
+): Record<string, unknown> | undefined {
+  return map === undefined || map.size === 0 ? undefined : sortedObject(map, pick);
 }
 
 function sortedObject<T>(

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { checkRuleSet, LOADER_DIAGNOSTIC_CODES, parseRuleSet, RuleSetError } from '@exroute/core';
 import type { Diagnostic, RuleSource } from '@exroute/core';
+import { POLICY_DIAGNOSTIC_CODES } from '../../src/validate/policy-diagnostic-codes.js';
 
 // A directory every case can build on: lines 1–7.
 const BASE = `apiVersion: exroute/v1
@@ -464,6 +465,8 @@ describe('every loader diagnostic code, with its position', () => {
       'EXR_EVENT_INVALID_FIELD',
       'EXR_EVENT_TOO_DEEP',
       'EXR_EVENT_TOO_LARGE',
+      // Policy-section codes, each with its position: policy-sections.test.ts.
+      ...Object.keys(POLICY_DIAGNOSTIC_CODES),
     ];
     // Defensive fallbacks that no known input reaches (the hardening tests prove the loader never throws).
     const unreachable = ['EXR_YAML_INTERNAL', 'EXR_INTERNAL', 'EXR_SCHEMA_INVALID'];

@@ -12,6 +12,11 @@ import { delimiter, join } from 'node:path';
 export interface RedisServerOptions {
   /** `true` turns on the append-only file (`appendfsync always`), so data survives a restart. */
   readonly appendonly?: boolean;
+  /**
+   * `true` starts a one-node Redis Cluster (`cluster-enabled yes`, every slot assigned to it):
+   * a script whose keys are in different slots then fails with CROSSSLOT, as on a real cluster.
+   */
+  readonly cluster?: boolean;
   /** Milliseconds to wait for the server to answer PING before giving up (default 10,000). */
   readonly startTimeoutMs?: number;
 }
@@ -105,6 +110,42 @@ function answersPing(port: number): Promise<boolean> {
   });
 }
 
+/** Sends one inline command and resolves with the first reply line ('' on failure). */
+function inlineCommand(port: number, command: string): Promise<string> {
+  return new Promise((resolve) => {
+    const socket = createConnection({ host: '127.0.0.1', port });
+    let reply = '';
+    const done = (answer: string): void => {
+      socket.destroy();
+      resolve(answer);
+    };
+    socket.setTimeout(1_000, () => done(''));
+    socket.once('error', () => done(''));
+    socket.once('connect', () => socket.write(`${command}\r\n`));
+    socket.on('data', (chunk) => {
+      reply += chunk.toString('latin1');
+      // A bulk reply ($n) ends after its payload; a simple/error reply after its first line.
+      const bulk = /^\$(\d+)\r\n/.exec(reply);
+      if (bulk !== null) {
+        if (reply.length >= bulk[0].length + Number(bulk[1]) + 2) done(reply);
+      } else if (reply.includes('\r\n')) done(reply);
+    });
+  });
+}
+
+/** Assigns every slot to the one node (kept in nodes.conf across restarts) and waits for state ok. */
+async function clusterReady(port: number, deadline: number): Promise<boolean> {
+  const info = await inlineCommand(port, 'CLUSTER INFO');
+  if (!info.includes('cluster_slots_assigned:16384')) {
+    await inlineCommand(port, 'CLUSTER ADDSLOTSRANGE 0 16383');
+  }
+  while (Date.now() < deadline) {
+    if ((await inlineCommand(port, 'CLUSTER INFO')).includes('cluster_state:ok')) return true;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return false;
+}
+
 const live = new Set<ChildProcess>();
 let exitHookInstalled = false;
 function killAllOnExit(): void {
@@ -156,6 +197,9 @@ export async function startRedis(options: RedisServerOptions = {}): Promise<Redi
       'warning',
       '--logfile',
       '',
+      ...(options.cluster === true
+        ? ['--cluster-enabled', 'yes', '--cluster-config-file', join(dir, 'nodes.conf')]
+        : []),
     ];
     stderr = '';
     const started = spawn(binary, args, { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
@@ -171,7 +215,11 @@ export async function startRedis(options: RedisServerOptions = {}): Promise<Redi
     const deadline = Date.now() + startTimeoutMs;
     while (Date.now() < deadline) {
       if (started.exitCode !== null || started.signalCode !== null) return false;
-      if (await answersPing(port)) return true;
+      if (await answersPing(port)) {
+        if (options.cluster !== true) return true;
+        if (await clusterReady(port, deadline)) return true;
+        break;
+      }
       await new Promise((resolve) => setTimeout(resolve, 25));
     }
     started.kill('SIGKILL');
