@@ -10,7 +10,8 @@ import { startEmulator } from '@exroute/notifications/emulator';
 import type { NotificationsEmulator } from '@exroute/notifications/emulator';
 import type { DestinationStream, Logger } from 'pino';
 import type { ServiceConfig } from './config/service-config.js';
-import { createImmediateDispatcher } from './dispatch/dispatch-port.js';
+import { createDispatcher, createMemoryStore, createRedisStore } from '@exroute/dispatch';
+import type { StateStore } from '@exroute/dispatch';
 import type { DispatchFactory } from './dispatch/dispatch-port.js';
 import { createHttpServer } from './http/server.js';
 import { createServiceLogger } from './observe/logger.js';
@@ -27,7 +28,7 @@ import { Pipeline } from './workers/pipeline.js';
 export interface ServiceOptions {
   /** Where JSON log lines go (default stdout). */
   logDestination?: DestinationStream;
-  /** Builds the dispatcher for each rule set (default: every notification goes out at once). */
+  /** Builds the dispatcher for each rule set (default: `createDispatcher` on the service's store). */
   dispatcherFor?: DispatchFactory;
   /** This instance's consumer name (default host-pid-random). */
   instance?: string;
@@ -84,8 +85,24 @@ export async function createService(
     ...(options.logDestination !== undefined ? { destination: options.logDestination } : {}),
   });
   const metrics = createServiceMetrics();
-  const dispatcherFor = options.dispatcherFor ?? (() => createImmediateDispatcher());
-  const holder = await RuleHolder.load(config.rules, dispatcherFor);
+  // The dispatcher's state (groups, dedup, throttles, silences, escalations) lives in one store
+  // shared by every instance and every rule-set version: Redis, or memory when embedded.
+  const store: StateStore =
+    config.redis !== undefined
+      ? await createRedisStore({
+          url: withPassword(config.redis.url, config.redis.password),
+          prefix: `${config.redis.prefix}:dispatch`,
+        })
+      : createMemoryStore();
+  const dispatcherFor: DispatchFactory =
+    options.dispatcherFor ?? ((ruleSet) => createDispatcher({ ruleSet, store }));
+  let holder: RuleHolder;
+  try {
+    holder = await RuleHolder.load(config.rules, dispatcherFor);
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
   current.rules = holder;
   const mapping: Mapping | undefined =
     config.mapping !== undefined ? await loadMapping(config.mapping) : undefined;
@@ -144,6 +161,7 @@ export async function createService(
     });
   } catch (error) {
     await queue.close();
+    await store.close();
     await emulator?.close();
     throw error;
   }
@@ -255,10 +273,19 @@ export async function createService(
         server.closeAllConnections();
         await closed;
         await queue.close();
+        await store.close();
         await emulator?.close();
         logger.info('service stopped');
       })();
       return stopping;
     },
   };
+}
+
+/** The Redis URL with the password from its secret (the configuration refuses one in the URL). */
+function withPassword(url: string, password: string | undefined): string {
+  if (password === undefined) return url;
+  const parsed = new URL(url);
+  parsed.password = password;
+  return parsed.toString();
 }

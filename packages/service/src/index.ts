@@ -18,14 +18,7 @@ export type {
 } from './config/service-config.js';
 export { parseDurationMs } from './config/duration.js';
 export { ServiceConfigError, ServiceError } from './errors.js';
-export { createImmediateDispatcher } from './dispatch/dispatch-port.js';
-export type {
-  DispatchPort,
-  DispatchFactory,
-  Outgoing,
-  Verdict,
-  Silence,
-} from './dispatch/dispatch-port.js';
+export type { DispatchFactory } from './dispatch/dispatch-port.js';
 export { openRedisQueue, CONSUMER_GROUP } from './queue/redis-queue.js';
 export type { RedisQueueOptions } from './queue/redis-queue.js';
 export { createMemoryQueue } from './queue/memory-queue.js';

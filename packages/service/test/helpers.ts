@@ -3,8 +3,9 @@
 import { fileURLToPath } from 'node:url';
 import { createRouter, loadRuleSet } from '@exroute/core';
 import { generateSampleEvents, loadMapping, normalize } from '@exroute/exstream';
-import { toNotificationRequests } from '@exroute/notifications';
+import { createDispatcher, createMemoryStore } from '@exroute/dispatch';
 import type { ServiceConfig } from '../src/index.js';
+import { toOutgoingRequest } from '../src/workers/outgoing-request.js';
 
 const repo = (path: string): string => fileURLToPath(new URL(`../../../${path}`, import.meta.url));
 
@@ -56,15 +57,27 @@ export function sampleRaw(count: number, seed = 7): Record<string, unknown>[] {
   return generateSampleEvents({ seed, count });
 }
 
-/** The idempotency keys a correct run delivers for these raw payloads (computed with the libraries, no service). */
+/**
+ * The keys a correct run delivers now for these raw payloads, computed with the libraries alone
+ * (router, a dispatcher on a memory store, the outgoing mapping) and the real clock: a
+ * notification deferred to business hours is not due yet and is not expected.
+ */
 export async function expectedKeys(raws: readonly unknown[]): Promise<Set<string>> {
-  const router = createRouter(await loadRuleSet(RULE_PATHS));
+  const ruleSet = await loadRuleSet(RULE_PATHS);
+  const router = createRouter(ruleSet);
+  const dispatcher = createDispatcher({ ruleSet, store: createMemoryStore() });
   const mapping = await loadMapping(MAPPING_PATH);
   const keys = new Set<string>();
   for (const raw of raws) {
     const event = normalize(raw, { mapping });
-    for (const request of toNotificationRequests(router.route(event), event).requests) {
-      keys.add(request.key);
+    const decision = router.route(event);
+    for (const outgoing of (await dispatcher.ingest(event, decision)).outgoing) {
+      const prepared = toOutgoingRequest(outgoing, {
+        source: event.source,
+        id: event.id,
+        ruleSetVersion: decision.ruleSetVersion,
+      });
+      if ('request' in prepared) keys.add(prepared.request.key);
     }
   }
   return keys;

@@ -1,6 +1,7 @@
 import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
+import { ExrouteError } from '@exroute/core';
 import type { Mapping } from '@exroute/exstream';
 import type { ServiceConfig } from '../config/service-config.js';
 import type { ServiceMetrics } from '../observe/metrics.js';
@@ -26,6 +27,12 @@ export interface HttpContext {
 }
 
 const ADMIN_BODY_BYTES = 64 * 1024;
+
+const DISPATCH_ERROR_STATUS: Readonly<Record<string, number>> = {
+  EXR_DISPATCH_INVALID_SILENCE: 400,
+  EXR_DISPATCH_UNKNOWN_ESCALATION: 404,
+  EXR_DISPATCH_STORE_UNAVAILABLE: 503,
+};
 const MAX_TEXT = 1000;
 
 /**
@@ -39,6 +46,16 @@ export function createHttpServer(context: HttpContext): Server {
       if (error instanceof HttpError) {
         if (error.status === 413) response.setHeader('connection', 'close');
         sendError(response, error);
+        return;
+      }
+      if (error instanceof ExrouteError) {
+        // The dispatcher's refusals: a bad silence, an unknown escalation, its store away.
+        const status =
+          DISPATCH_ERROR_STATUS[error.code] ?? (error.code.startsWith('EXR_DISPATCH_') ? 400 : 500);
+        sendJson(response, status, {
+          error: { code: error.code, message: error.message.split('\n')[0] },
+          diagnostics: error.diagnostics,
+        });
         return;
       }
       context.logger.error({ err: error, path: request.url }, 'request failed');
@@ -195,13 +212,6 @@ async function admin(
   }
   requireToken(request, context.config.adminToken, 'admin');
   const dispatcher = context.rules.active.dispatcher;
-  if (!dispatcher.supportsPolicies) {
-    throw new HttpError(
-      501,
-      'EXR_HTTP_NOT_SUPPORTED',
-      'this build routes without notification policies: silences and escalations are not available',
-    );
-  }
   const audit = (
     action: string,
     by: string,
@@ -218,7 +228,12 @@ async function admin(
     const by = text(body, 'by');
     const reason = text(body, 'reason');
     const key = decodeURIComponent(ack[1]!);
-    const found = await dispatcher.acknowledge(key, by);
+    const found = await dispatcher.acknowledge(key, by).catch((error: unknown) => {
+      if (error instanceof ExrouteError && error.code === 'EXR_DISPATCH_UNKNOWN_ESCALATION') {
+        return false;
+      }
+      throw error;
+    });
     audit('escalation.ack', by, reason, { escalationKey: key, found });
     return sendJson(
       response,

@@ -4,13 +4,14 @@ import { stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { ExrouteError, createRouter, loadRuleSet } from '@exroute/core';
 import type { Diagnostic, Router, RuleSet } from '@exroute/core';
-import type { DispatchFactory, DispatchPort } from '../dispatch/dispatch-port.js';
+import type { Dispatcher } from '@exroute/dispatch';
+import type { DispatchFactory } from '../dispatch/dispatch-port.js';
 
 /** The rule set in force with everything built from it; swapped as one object on reload. */
 export interface ActiveRules {
   readonly ruleSet: RuleSet;
   readonly router: Router;
-  readonly dispatcher: DispatchPort;
+  readonly dispatcher: Dispatcher;
   readonly loadedAt: string;
 }
 

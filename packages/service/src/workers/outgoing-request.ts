@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { NormalizedEvent, RoutingDecision } from '@exroute/core';
 import { MAX_MESSAGE_ID_LENGTH, toNotificationRequests } from '@exroute/notifications';
 import type { NotificationRequest } from '@exroute/notifications';
-import type { Outgoing } from '../dispatch/dispatch-port.js';
+import type { Outgoing } from '@exroute/dispatch';
 
 /** The event fields an outgoing entry keeps, so delivery never needs the events stream. */
 export interface OutgoingOrigin {
@@ -30,10 +30,11 @@ export function toOutgoingRequest(
   outgoing: Outgoing,
   origin: OutgoingOrigin,
 ): { request: NotificationRequest } | { problem: string; code: string } {
-  const { key, eventIds, reason, digest, ...notification } = outgoing;
+  const { key, eventIds, reason, digest, escalation, ...notification } = outgoing;
   void eventIds;
   void reason;
   void digest;
+  void escalation;
   const decision: RoutingDecision = {
     eventId: origin.id,
     ruleSetVersion: origin.ruleSetVersion,

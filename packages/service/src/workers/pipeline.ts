@@ -5,7 +5,7 @@ import type { Mapping } from '@exroute/exstream';
 import type { NotificationRequest, NotificationsClient } from '@exroute/notifications';
 import type { Logger } from 'pino';
 import type { ServiceConfig } from '../config/service-config.js';
-import type { Outgoing } from '../dispatch/dispatch-port.js';
+import type { Outgoing } from '@exroute/dispatch';
 import type { ServiceMetrics } from '../observe/metrics.js';
 import type { QueueEntry, StreamQueue, StreamReader } from '../queue/stream-queue.js';
 import type { RuleHolder } from '../rules/rule-holder.js';
@@ -31,6 +31,9 @@ const TRANSIENT_DELIVERY_REASONS = new Set([
   'EXR_DELIVERY_AUTH_FAILED',
   'EXR_DELIVERY_UNAUTHORIZED',
 ]);
+
+/** Error codes of routing and dispatch that may pass with time: the event is retried. */
+const TRANSIENT_ERROR_CODES = new Set(['EXR_DISPATCH_STORE_UNAVAILABLE']);
 
 const BLOCK_MS = 1000;
 
@@ -217,7 +220,11 @@ export class Pipeline {
         acked.push(entry.id);
         logger.debug({ eventId: event.id, outgoing: dispatched.outgoing.length }, 'event routed');
       } catch (error) {
-        const diagnostics = error instanceof ExrouteError ? error.diagnostics : undefined;
+        // Invalid input is final; a state store that is away (Redis restarting) is not.
+        const diagnostics =
+          error instanceof ExrouteError && !TRANSIENT_ERROR_CODES.has(error.code)
+            ? error.diagnostics
+            : undefined;
         if (diagnostics !== undefined || entry.deliveries >= workers.deliveryAttempts) {
           dead.push(
             deadLetter(
