@@ -113,6 +113,7 @@ export async function createService(
       ? await openRedisQueue({
           url: config.redis.url,
           prefix: config.redis.prefix,
+          partitions: config.redis.partitions ?? 1,
           maxLength: config.streams.maxLength,
           deadLetterMaxLength: config.streams.deadLetterMaxLength,
           ...(config.redis.password !== undefined ? { password: config.redis.password } : {}),

@@ -46,6 +46,7 @@ describe('service configuration', () => {
       url: 'redis://127.0.0.1:6380/2',
       password: 'pw',
       prefix: 'prod',
+      partitions: 1,
     });
     expect(config.workers.claimIdleMs).toBe(45_000);
   });

@@ -70,6 +70,7 @@ Exit codes: 0 done, 2 usage error, bad configuration or unknown id.`,
     const queue = await openRedisQueue({
       url: config.redis.url,
       prefix: config.redis.prefix,
+      partitions: config.redis.partitions ?? 1,
       maxLength: config.streams.maxLength,
       deadLetterMaxLength: config.streams.deadLetterMaxLength,
       ...(config.redis.password !== undefined ? { password: config.redis.password } : {}),

@@ -75,7 +75,7 @@ export interface ServiceConfig {
     partialBatches: 'reject' | 'accept-valid';
   };
   /** Absent: embedded mode (in-process queue and memory store, one instance only). */
-  redis?: { url: string; password?: string; prefix: string };
+  redis?: { url: string; password?: string; prefix: string; partitions?: number };
   /** `{ emulator: true }` starts the Notifications emulator in-process. */
   notifications: { emulator: true } | NotificationsEndpoint;
   delivery: { maxInFlight: number; attemptsPerDelivery: number };
@@ -216,15 +216,9 @@ export function resolveServiceConfig(
     redis = {
       url: file.redis.url,
       prefix: file.redis.prefix ?? 'exroute',
+      partitions: file.redis.partitions ?? 1,
       ...(password !== undefined ? { password } : {}),
     };
-    if ((file.redis.partitions ?? 1) !== 1) {
-      problem(
-        'EXR_CONFIG_UNSUPPORTED',
-        'partitioned streams are planned (docs/operations.md) but not implemented yet; remove redis.partitions or set it to 1',
-        '/redis/partitions',
-      );
-    }
   }
 
   const n = file.notifications ?? {};

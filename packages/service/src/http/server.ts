@@ -5,6 +5,7 @@ import { ExrouteError } from '@exroute/core';
 import type { Mapping } from '@exroute/exstream';
 import type { ServiceConfig } from '../config/service-config.js';
 import type { ServiceMetrics } from '../observe/metrics.js';
+import { PARTITION_FIELD } from '../queue/stream-queue.js';
 import type { StreamQueue } from '../queue/stream-queue.js';
 import type { RuleHolder } from '../rules/rule-holder.js';
 import { hasBearerToken } from './bearer.js';
@@ -147,7 +148,12 @@ async function ingest(
   if (append && good.length > 0) {
     entries = await context.queue.append(
       'events',
-      good.map((item) => ({ event: JSON.stringify(item.event), via: 'http' })),
+      good.map((item) => ({
+        event: JSON.stringify(item.event),
+        via: 'http',
+        // One batch's events share a partition, so its groups stay on one shard.
+        [PARTITION_FIELD]: item.event.correlationId ?? `${item.event.source}/${item.event.id}`,
+      })),
     );
     context.metrics.eventsAccepted.inc({ via: 'http' }, good.length);
   }

@@ -71,7 +71,7 @@ export function createMemoryQueue(options: { now?: () => number } = {}): StreamQ
           stream.next += taken.length;
           return taken.map((entry) => {
             stream.pending.set(entry.id, { entry, consumer, since: now(), deliveries: 1 });
-            return { id: entry.id, fields: { ...entry.fields }, deliveries: 1 };
+            return { id: entry.id, fields: { ...entry.fields }, deliveries: 1, partition: 0 };
           });
         },
         close() {
@@ -93,14 +93,15 @@ export function createMemoryQueue(options: { now?: () => number } = {}): StreamQ
           id: pending.entry.id,
           fields: { ...pending.entry.fields },
           deliveries: pending.deliveries,
+          partition: 0,
         });
       }
       return Promise.resolve(claimed);
     },
-    ack(name, ids, then) {
+    ack(name, refs, then) {
       if (then !== undefined) for (const fields of then.entries) add(then.stream, fields);
       const stream = streamOf(name);
-      for (const id of ids) stream.pending.delete(id);
+      for (const ref of refs) stream.pending.delete(ref.id);
       return Promise.resolve();
     },
     range(name, start, count) {
@@ -111,7 +112,7 @@ export function createMemoryQueue(options: { now?: () => number } = {}): StreamQ
       return Promise.resolve(
         stream.entries
           .slice(from, from + count)
-          .map((e) => ({ id: e.id, fields: { ...e.fields }, deliveries: 0 })),
+          .map((e) => ({ id: e.id, fields: { ...e.fields }, deliveries: 0, partition: 0 })),
       );
     },
     remove(name, ids) {

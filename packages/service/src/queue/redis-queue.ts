@@ -1,5 +1,7 @@
 import { createClient } from 'redis';
+import { PARTITION_FIELD } from './stream-queue.js';
 import type {
+  EntryRef,
   QueueEntry,
   StreamName,
   StreamQueue,
@@ -11,9 +13,14 @@ import type {
 export interface RedisQueueOptions {
   url: string;
   password?: string;
-  /** Key prefix: streams are `{prefix}:events`, `{prefix}:outgoing`, `{prefix}:dead-letters`. */
+  /**
+   * Key prefix: streams are `{prefix}:events`, `{prefix}:outgoing`, `{prefix}:dead-letters`;
+   * with partitions, `{prefix}:events:0` … `{prefix}:events:{P-1}` (and the same for outgoing).
+   */
   prefix: string;
-  /** Approximate cap of the events and outgoing streams (`MAXLEN ~`): a guard, not the trim. */
+  /** Partition streams per work stream (default 1: unpartitioned keys). */
+  partitions?: number;
+  /** Approximate cap of each events and outgoing stream (`MAXLEN ~`): a guard, not the trim. */
   maxLength: number;
   deadLetterMaxLength: number;
   /** Called with connection errors; node-redis reconnects by itself. */
@@ -27,6 +34,21 @@ type Client = ReturnType<
   typeof createClient<Record<string, never>, Record<string, never>, Record<string, never>, 2>
 >;
 type RawEntry = [string, string[] | null];
+type WorkStream = 'events' | 'outgoing';
+
+/**
+ * The partition of a partition key among `partitions` (FNV-1a over UTF-16 code units, so
+ * producers in any language can compute it): producers that `XADD` directly use the same.
+ */
+export function partitionOf(partitionKey: string, partitions: number): number {
+  if (partitions <= 1) return 0;
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < partitionKey.length; i++) {
+    hash ^= partitionKey.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193) >>> 0;
+  }
+  return hash % partitions;
+}
 
 /**
  * Opens the Redis Streams queue (node-redis, RESP2 replies). Commands issued while Redis is
@@ -47,36 +69,44 @@ export async function openRedisQueue(options: RedisQueueOptions): Promise<Stream
 class RedisStreamQueue implements StreamQueue {
   readonly #client: Client;
   readonly #options: RedisQueueOptions;
+  readonly #partitions: number;
   readonly #readers = new Set<Client>();
 
   constructor(client: Client, options: RedisQueueOptions) {
     this.#client = client;
     this.#options = options;
+    this.#partitions = Math.max(1, options.partitions ?? 1);
   }
 
-  #key(stream: StreamName): string {
-    return `${this.#options.prefix}:${stream}`;
+  #key(stream: StreamName, partition = 0): string {
+    if (stream === 'dead-letters' || this.#partitions === 1) {
+      return `${this.#options.prefix}:${stream}`;
+    }
+    return `${this.#options.prefix}:${stream}:${partition}`;
+  }
+
+  #keys(stream: WorkStream): string[] {
+    return Array.from({ length: this.#partitions }, (_, p) => this.#key(stream, p));
+  }
+
+  #partitionOfFields(fields: Record<string, string>): number {
+    const key = fields[PARTITION_FIELD] ?? fields['key'];
+    return key === undefined ? 0 : partitionOf(key, this.#partitions);
   }
 
   #xadd(stream: StreamName, fields: Record<string, string>): string[] {
     const cap =
       stream === 'dead-letters' ? this.#options.deadLetterMaxLength : this.#options.maxLength;
-    const args = ['XADD', this.#key(stream), 'MAXLEN', '~', String(cap), '*'];
+    const key = this.#key(stream, this.#partitionOfFields(fields));
+    const args = ['XADD', key, 'MAXLEN', '~', String(cap), '*'];
     for (const [name, value] of Object.entries(fields)) args.push(name, value);
     return args;
   }
 
   async ensureGroups(): Promise<void> {
-    for (const stream of ['events', 'outgoing'] as const) {
+    for (const key of [...this.#keys('events'), ...this.#keys('outgoing')]) {
       try {
-        await this.#client.sendCommand([
-          'XGROUP',
-          'CREATE',
-          this.#key(stream),
-          CONSUMER_GROUP,
-          '0',
-          'MKSTREAM',
-        ]);
+        await this.#client.sendCommand(['XGROUP', 'CREATE', key, CONSUMER_GROUP, '0', 'MKSTREAM']);
       } catch (error) {
         if (!String((error as Error).message).includes('BUSYGROUP')) throw error;
       }
@@ -94,15 +124,17 @@ class RedisStreamQueue implements StreamQueue {
     return replies.map(String);
   }
 
-  reader(stream: 'events' | 'outgoing', consumer: string): StreamReader {
+  reader(stream: WorkStream, consumer: string): StreamReader {
     const connection = this.#client.duplicate();
     connection.on('error', (error: Error) => this.#options.onError?.(error));
     this.#readers.add(connection);
     const ready = connection.connect();
-    const key = this.#key(stream);
+    const keys = this.#keys(stream);
+    const partitionByKey = new Map(keys.map((key, p) => [key, p]));
     return {
       read: async (count, blockMs) => {
         await ready;
+        // One XREADGROUP over every partition stream: one connection, one round trip.
         const reply = await connection.sendCommand<[string, RawEntry[]][] | null>([
           'XREADGROUP',
           'GROUP',
@@ -113,11 +145,11 @@ class RedisStreamQueue implements StreamQueue {
           'BLOCK',
           String(blockMs),
           'STREAMS',
-          key,
-          '>',
+          ...keys,
+          ...keys.map(() => '>'),
         ]);
         if (reply === null) return [];
-        return toEntries(reply[0]?.[1] ?? [], 1);
+        return reply.flatMap(([key, raw]) => toEntries(raw, 1, partitionByKey.get(key) ?? 0));
       },
       close: async () => {
         this.#readers.delete(connection);
@@ -128,54 +160,69 @@ class RedisStreamQueue implements StreamQueue {
   }
 
   async claimIdle(
-    stream: 'events' | 'outgoing',
+    stream: WorkStream,
     consumer: string,
     minIdleMs: number,
     count: number,
   ): Promise<QueueEntry[]> {
-    const key = this.#key(stream);
-    const reply = await this.#client.sendCommand<[string, RawEntry[], string[]?]>([
-      'XAUTOCLAIM',
-      key,
-      CONSUMER_GROUP,
-      consumer,
-      String(minIdleMs),
-      '0-0',
-      'COUNT',
-      String(count),
-    ]);
-    const claimed = toEntries(reply[1] ?? [], 1);
-    if (claimed.length === 0) return claimed;
-    // XAUTOCLAIM does not say how often an entry was delivered; XPENDING does.
-    const pending = await this.#client.sendCommand<[string, string, number, number][]>([
-      'XPENDING',
-      key,
-      CONSUMER_GROUP,
-      claimed[0]!.id,
-      claimed[claimed.length - 1]!.id,
-      String(claimed.length + 1000),
-      consumer,
-    ]);
-    const counts = new Map(pending.map(([id, , , deliveries]) => [id, Number(deliveries)]));
-    for (const entry of claimed) entry.deliveries = counts.get(entry.id) ?? 2;
-    return claimed;
+    const all: QueueEntry[] = [];
+    for (let partition = 0; partition < this.#partitions; partition++) {
+      const key = this.#key(stream, partition);
+      const reply = await this.#client.sendCommand<[string, RawEntry[], string[]?]>([
+        'XAUTOCLAIM',
+        key,
+        CONSUMER_GROUP,
+        consumer,
+        String(minIdleMs),
+        '0-0',
+        'COUNT',
+        String(count),
+      ]);
+      const claimed = toEntries(reply[1] ?? [], 1, partition);
+      if (claimed.length === 0) continue;
+      // XAUTOCLAIM does not say how often an entry was delivered; XPENDING does.
+      const pending = await this.#client.sendCommand<[string, string, number, number][]>([
+        'XPENDING',
+        key,
+        CONSUMER_GROUP,
+        claimed[0]!.id,
+        claimed[claimed.length - 1]!.id,
+        String(claimed.length + 1000),
+        consumer,
+      ]);
+      const counts = new Map(pending.map(([id, , , deliveries]) => [id, Number(deliveries)]));
+      for (const entry of claimed) entry.deliveries = counts.get(entry.id) ?? 2;
+      all.push(...claimed);
+    }
+    return all;
   }
 
   async ack(
-    stream: 'events' | 'outgoing',
-    ids: readonly string[],
+    stream: WorkStream,
+    refs: readonly EntryRef[],
     then?: { stream: StreamName; entries: readonly Record<string, string>[] },
   ): Promise<void> {
-    if (ids.length === 0 && (then === undefined || then.entries.length === 0)) return;
-    const ackCommand = ['XACK', this.#key(stream), CONSUMER_GROUP, ...ids];
-    if (then === undefined || then.entries.length === 0) {
-      await this.#client.sendCommand(ackCommand);
+    const byPartition = new Map<number, string[]>();
+    for (const ref of refs) {
+      const ids = byPartition.get(ref.partition) ?? [];
+      ids.push(ref.id);
+      byPartition.set(ref.partition, ids);
+    }
+    const acks = [...byPartition].map(([partition, ids]) => [
+      'XACK',
+      this.#key(stream, partition),
+      CONSUMER_GROUP,
+      ...ids,
+    ]);
+    const appends = (then?.entries ?? []).map((fields) => this.#xadd(then!.stream, fields));
+    if (acks.length + appends.length === 0) return;
+    if (acks.length === 1 && appends.length === 0) {
+      await this.#client.sendCommand(acks[0]!);
       return;
     }
     // One MULTI: the follow-up entries exist exactly when the acknowledgement does.
     const multi = this.#client.multi();
-    for (const fields of then.entries) multi.addCommand(this.#xadd(then.stream, fields));
-    if (ids.length > 0) multi.addCommand(ackCommand);
+    for (const command of [...appends, ...acks]) multi.addCommand(command);
     await multi.exec();
   }
 
@@ -188,7 +235,7 @@ class RedisStreamQueue implements StreamQueue {
       'COUNT',
       String(count),
     ]);
-    return toEntries(reply, 0);
+    return toEntries(reply, 0, 0);
   }
 
   async remove(stream: StreamName, ids: readonly string[]): Promise<number> {
@@ -197,9 +244,24 @@ class RedisStreamQueue implements StreamQueue {
   }
 
   async status(stream: StreamName): Promise<StreamStatus> {
-    const key = this.#key(stream);
+    if (stream === 'dead-letters') {
+      const length = Number(await this.#client.sendCommand(['XLEN', this.#key(stream)]));
+      return { length, pending: 0, lag: 0, groupPresent: true };
+    }
+    const total: StreamStatus = { length: 0, pending: 0, lag: 0, groupPresent: true };
+    for (const key of this.#keys(stream)) {
+      const one = await this.#statusOf(key);
+      total.length += one.length;
+      total.pending += one.pending;
+      total.lag =
+        total.lag === undefined || one.lag === undefined ? undefined : total.lag + one.lag;
+      total.groupPresent &&= one.groupPresent;
+    }
+    return total;
+  }
+
+  async #statusOf(key: string): Promise<StreamStatus> {
     const length = Number(await this.#client.sendCommand(['XLEN', key]));
-    if (stream === 'dead-letters') return { length, pending: 0, lag: 0, groupPresent: true };
     let groups: unknown[][];
     try {
       groups = await this.#client.sendCommand<unknown[][]>(['XINFO', 'GROUPS', key]);
@@ -221,8 +283,7 @@ class RedisStreamQueue implements StreamQueue {
   }
 
   async trim(): Promise<void> {
-    for (const stream of ['events', 'outgoing'] as const) {
-      const key = this.#key(stream);
+    for (const key of [...this.#keys('events'), ...this.#keys('outgoing')]) {
       let groups: unknown[][];
       try {
         groups = await this.#client.sendCommand<unknown[][]>(['XINFO', 'GROUPS', key]);
@@ -261,13 +322,13 @@ class RedisStreamQueue implements StreamQueue {
   }
 }
 
-function toEntries(raw: readonly RawEntry[], deliveries: number): QueueEntry[] {
+function toEntries(raw: readonly RawEntry[], deliveries: number, partition: number): QueueEntry[] {
   const entries: QueueEntry[] = [];
   for (const [id, flat] of raw) {
     if (flat === null) continue;
     const fields: Record<string, string> = Object.create(null) as Record<string, string>;
     for (let i = 0; i + 1 < flat.length; i += 2) fields[flat[i]!] = flat[i + 1]!;
-    entries.push({ id, fields, deliveries });
+    entries.push({ id, fields, deliveries, partition });
   }
   return entries;
 }

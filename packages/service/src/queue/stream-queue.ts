@@ -7,7 +7,19 @@ export interface QueueEntry {
   fields: Record<string, string>;
   /** 1 on first delivery; grows each time the entry is claimed again after a failure or a crash. */
   deliveries: number;
+  /** The partition stream it came from (always 0 with one partition). */
+  partition: number;
 }
+
+/** Which entry to acknowledge: its id and partition. */
+export type EntryRef = Pick<QueueEntry, 'id' | 'partition'>;
+
+/**
+ * The field whose value picks an entry's partition (hashed); entries without it go by their
+ * `key` field (outgoing notifications), else to partition 0. Ingest sets it to the event's
+ * correlation id (or source/id), so one batch's events share a partition.
+ */
+export const PARTITION_FIELD = 'pk';
 
 /** What a stream looks like to its consumer group, for metrics and `/readyz`. */
 export interface StreamStatus {
@@ -48,7 +60,7 @@ export interface StreamQueue {
   /** Acknowledges entries (and, atomically, appends `then` entries first when given). */
   ack(
     stream: Exclude<StreamName, 'dead-letters'>,
-    ids: readonly string[],
+    entries: readonly EntryRef[],
     then?: { stream: StreamName; entries: readonly Record<string, string>[] },
   ): Promise<void>;
   /** Entries from `start` (inclusive, `-` for the oldest) in id order. */

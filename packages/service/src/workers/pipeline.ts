@@ -7,7 +7,7 @@ import type { Logger } from 'pino';
 import type { ServiceConfig } from '../config/service-config.js';
 import type { Outgoing } from '@exroute/dispatch';
 import type { ServiceMetrics } from '../observe/metrics.js';
-import type { QueueEntry, StreamQueue, StreamReader } from '../queue/stream-queue.js';
+import type { EntryRef, QueueEntry, StreamQueue, StreamReader } from '../queue/stream-queue.js';
 import type { RuleHolder } from '../rules/rule-holder.js';
 import { toOutgoingRequest } from './outgoing-request.js';
 import type { OutgoingOrigin } from './outgoing-request.js';
@@ -190,14 +190,14 @@ export class Pipeline {
   async processEvents(entries: readonly QueueEntry[]): Promise<void> {
     const { metrics, logger, workers } = this.#context;
     const active = this.#context.rules.active;
-    const acked: string[] = [];
+    const acked: EntryRef[] = [];
     const outgoing: Record<string, string>[] = [];
     const dead: Record<string, string>[] = [];
     for (const entry of entries) {
       const read = this.#readEvent(entry);
       if ('diagnostics' in read) {
         dead.push(deadLetter('events', entry, read.diagnostics));
-        acked.push(entry.id);
+        acked.push(entry);
         continue;
       }
       const event = read.event;
@@ -217,7 +217,7 @@ export class Pipeline {
           ...(event.correlationId !== undefined ? { correlationId: event.correlationId } : {}),
         };
         for (const o of dispatched.outgoing) outgoing.push(outgoingFields(o, origin));
-        acked.push(entry.id);
+        acked.push(entry);
         logger.debug({ eventId: event.id, outgoing: dispatched.outgoing.length }, 'event routed');
       } catch (error) {
         // Invalid input is final; a state store that is away (Redis restarting) is not.
@@ -233,7 +233,7 @@ export class Pipeline {
               diagnostics ?? [failure('EXR_DISPATCH_FAILED', error, entry.deliveries)],
             ),
           );
-          acked.push(entry.id);
+          acked.push(entry);
         } else {
           logger.warn(
             { err: error instanceof Error ? error.message : String(error), entry: entry.id },
@@ -292,7 +292,7 @@ export class Pipeline {
     const requests: NotificationRequest[] = [];
     const sent: QueueEntry[] = [];
     const dead: Record<string, string>[] = [];
-    const deadIds: string[] = [];
+    const deadIds: EntryRef[] = [];
     for (const entry of entries) {
       let prepared: ReturnType<typeof toOutgoingRequest>;
       try {
@@ -312,18 +312,18 @@ export class Pipeline {
             { code: prepared.code, severity: 'error', message: prepared.problem },
           ]),
         );
-        deadIds.push(entry.id);
+        deadIds.push(entry);
         continue;
       }
       requests.push(prepared.request);
       sent.push(entry);
     }
     const results = requests.length > 0 ? await client.send(requests) : [];
-    const delivered: string[] = [];
+    const delivered: EntryRef[] = [];
     results.forEach((result, i) => {
       const entry = sent[i]!;
       if (result.status === 'delivered') {
-        delivered.push(entry.id);
+        delivered.push(entry);
         metrics.deliveries.inc({ outcome: 'delivered' });
         metrics.deliveryLatency.observe(Number(process.hrtime.bigint() - started) / 1e9);
         return;
@@ -348,7 +348,7 @@ export class Pipeline {
           },
         ]),
       );
-      deadIds.push(entry.id);
+      deadIds.push(entry);
     });
     await this.#deadLetter('outgoing', dead);
     await this.#context.queue.ack('outgoing', [...delivered, ...deadIds]);
