@@ -6,6 +6,7 @@
 import { runCoreBench } from './core.js';
 import { runNotificationsBench } from './notifications.js';
 import { runExstreamBench } from './exstream.js';
+import { runHostileBench } from './hostile.js';
 import { runDispatchBench } from './dispatch.js';
 import { runRedisStoreBench } from './dispatch-redis.js';
 import { runServiceBench } from './service.js';
@@ -15,6 +16,7 @@ const quick = process.argv.includes('--quick');
 await runCoreBench(quick ? { sizes: [10, 100, 1_000], budgetMs: 300, referenceBudgetMs: 300 } : {});
 await runNotificationsBench(quick ? { requests: 300, concurrency: [1, 8] } : {});
 await runExstreamBench(quick ? { lines: 5_000, runs: 1 } : {});
+runHostileBench(quick ? { scale: 0.1 } : {});
 await runDispatchBench(quick ? { budgetMs: 300, groups: 100, openGroups: 5_000 } : {});
 await runRedisStoreBench(quick ? { events: 3_000, concurrency: [1, 64], openGroups: 5_000 } : {});
 await runServiceBench(quick ? { events: 2_000, batch: 200, steadySeconds: 8 } : {});

@@ -73,7 +73,7 @@ export type { CollectedRuleFiles } from './load/rule-sources.js';
 export type { RuleSource } from './load/parse-yaml.js';
 export { checkYamlDocument } from './load/check-yaml-document.js';
 export type { CheckedYamlDocument } from './load/check-yaml-document.js';
-export { isImpreciseInteger } from './load/parse-yaml.js';
+export { duplicateKeyOffsets, isImpreciseInteger } from './load/parse-yaml.js';
 export { validateEvent } from './validate/validate-event.js';
 export { isRfc3339DateTime } from './schema/load-schema.js';
 export { computeRuleSetVersion } from './validate/rule-set-version.js';

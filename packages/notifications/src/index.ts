@@ -24,7 +24,7 @@ export type {
   JobOptions,
   SubmitResponse,
 } from './mapping/wire-types.js';
-export { createNotificationsClient } from './delivery/client.js';
+export { createNotificationsClient, redactSecrets } from './delivery/client.js';
 export type { NotificationsClient, DeliveryStats } from './delivery/client.js';
 export type { NotificationsClientConfig, DeliveryEvent } from './delivery/client-config.js';
 export type {

@@ -1,3 +1,5 @@
+import type { ConditionTrace } from '../model/explanation.js';
+
 /**
  * Everything one routing run reads: the event and the router clock. `$now` is read from the
  * clock at most once per run, and only when a rule, a template or an `effective` window needs it,
@@ -13,6 +15,17 @@ export class EvaluationScope {
    * members. Anything else is read through `hasOwnProperty`.
    */
   plain: boolean;
+  /**
+   * Verdicts of the shared conditions referenced more than once, by name, for this run: a shared
+   * condition is evaluated once per run however often the rule set references it, so conditions
+   * cost their DAG size, never their expanded tree size.
+   */
+  sharedVerdicts: Map<string, boolean> | undefined;
+  /**
+   * Traces of the shared conditions already traced for the rule being explained: a repeated
+   * reference is summarised (`repeated: true`) instead of traced again.
+   */
+  sharedTraces: Map<string, ConditionTrace> | undefined;
   private readonly clock: () => Date;
   private instant: Date | undefined;
   private instantIso: string | undefined;
@@ -21,6 +34,8 @@ export class EvaluationScope {
     this.event = event as Readonly<Record<string, unknown>>;
     this.plain = Object.getPrototypeOf(event) === Object.prototype;
     this.clock = clock;
+    this.sharedVerdicts = undefined;
+    this.sharedTraces = undefined;
     this.instant = undefined;
     this.instantIso = undefined;
   }
@@ -29,6 +44,8 @@ export class EvaluationScope {
   reset(event: object): void {
     this.event = event as Readonly<Record<string, unknown>>;
     this.plain = Object.getPrototypeOf(event) === Object.prototype;
+    this.sharedVerdicts = undefined;
+    this.sharedTraces = undefined;
     this.instant = undefined;
     this.instantIso = undefined;
   }

@@ -1,7 +1,12 @@
 import { isAlias, isCollection, isMap, isPair, isScalar, LineCounter, parseDocument } from 'yaml';
 import type { Document, YAMLError } from 'yaml';
 import type { Report } from '../validate/report.js';
-import { MAX_ALIAS_COUNT, MAX_FILE_BYTES, MAX_YAML_DEPTH } from './limits.js';
+import {
+  MAX_ALIAS_COUNT,
+  MAX_FILE_BYTES,
+  MAX_YAML_DEPTH,
+  YAML_LIBRARY_ALIAS_GUARD,
+} from './limits.js';
 import { FILE_START, SourcePositions } from './source-positions.js';
 import type { LineColumn } from './source-positions.js';
 
@@ -41,7 +46,9 @@ export function parseYamlSource(source: RuleSource, report: Report): ParsedRuleF
     doc = parseDocument(source.text, {
       schema: 'core',
       merge: false,
-      uniqueKeys: true,
+      // yaml's own check compares each key with every earlier one (quadratic: 40 000 keys took
+      // a minute); checkTree finds duplicates with one Set per mapping instead.
+      uniqueKeys: false,
       stringKeys: true,
       resolveKnownTags: false,
       prettyErrors: true,
@@ -55,10 +62,25 @@ export function parseYamlSource(source: RuleSource, report: Report): ParsedRuleF
   const positions = new SourcePositions(file, doc, lineCounter, source.text);
   let failed = reportYamlProblems(doc, positions, report);
   if (!failed) failed = !checkTree(doc, positions, report);
+  if (!failed) {
+    for (const offset of duplicateKeyOffsets(doc)) {
+      failed = true;
+      const where = positions.atOffset(offset);
+      report({
+        code: 'EXR_YAML_DUPLICATE_KEY',
+        severity: 'error',
+        message: 'this key appears twice in the same mapping; keep one of them',
+        file,
+        line: where.line,
+        column: where.column,
+      });
+    }
+  }
   if (failed) return undefined;
   let value: unknown;
   try {
-    value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+    // checkTree bounded the aliases already (located, linear); yaml's own count is the backstop.
+    value = doc.toJS({ maxAliasCount: YAML_LIBRARY_ALIAS_GUARD });
   } catch (error) {
     if (error instanceof ReferenceError) {
       report({
@@ -158,13 +180,22 @@ function yamlMessage(code: string, problem: YAMLError): string {
 }
 
 /**
- * Walks the node tree without recursion: bounds nesting depth and rejects aliases that point at
- * one of their own ancestors (they would make the data circular). True when the tree is fine.
+ * Walks the node tree once, in document order and without recursion: bounds nesting depth,
+ * resolves every alias to the latest anchor of its name before it (YAML's rule) from a map built
+ * during the same walk, rejects aliases that point at one of their own ancestors (the data would
+ * be circular), and counts alias expansions — an alias counts one plus the expansions inside the
+ * node it refers to — reporting the first alias past `MAX_ALIAS_COUNT` at its own position.
+ * Linear in the document: yaml's `Alias.resolve` re-visits the whole document per alias, so 16 000
+ * aliases cost minutes there. True when the tree is fine.
  */
 function checkTree(doc: Document, positions: SourcePositions, report: Report): boolean {
   const ancestors = new Set<unknown>();
-  const stack: { node: unknown; depth: number; leaving: boolean }[] = [
-    { node: doc.contents, depth: 1, leaving: false },
+  const anchors = new Map<string, unknown>();
+  /** Alias expansions inside each anchored node, known once the walk has left it. */
+  const expansionsWithin = new Map<unknown, number>();
+  let expansions = 0;
+  const stack: { node: unknown; depth: number; leaving: boolean; before: number }[] = [
+    { node: doc.contents, depth: 1, leaving: false, before: 0 },
   ];
   const fail = (code: string, message: string, node: unknown): false => {
     const range = (node as { range?: [number, number, number] }).range;
@@ -183,11 +214,14 @@ function checkTree(doc: Document, positions: SourcePositions, report: Report): b
     const entry = stack.pop()!;
     if (entry.leaving) {
       ancestors.delete(entry.node);
+      if ((entry.node as { anchor?: unknown }).anchor !== undefined) {
+        expansionsWithin.set(entry.node, expansions - entry.before);
+      }
       continue;
     }
     const { node, depth } = entry;
     if (isAlias(node)) {
-      const target = node.resolve(doc);
+      const target = anchors.get(node.source);
       if (target === undefined) {
         return fail(
           'EXR_YAML_SYNTAX',
@@ -202,8 +236,18 @@ function checkTree(doc: Document, positions: SourcePositions, report: Report): b
           node,
         );
       }
+      expansions += 1 + (expansionsWithin.get(target) ?? 0);
+      if (expansions > MAX_ALIAS_COUNT) {
+        return fail(
+          'EXR_YAML_ALIAS_LIMIT',
+          `aliases expand more than ${MAX_ALIAS_COUNT} times in this document (each *alias counts once, plus the aliases inside what it refers to); write the values out instead of aliasing them`,
+          node,
+        );
+      }
       continue;
     }
+    const anchor = (node as { anchor?: unknown } | null)?.anchor;
+    if (typeof anchor === 'string') anchors.set(anchor, node);
     if (isScalar(node)) {
       if (isImpreciseInteger(node.value, node.source)) {
         return fail(
@@ -223,14 +267,16 @@ function checkTree(doc: Document, positions: SourcePositions, report: Report): b
       );
     }
     ancestors.add(node);
-    stack.push({ node, depth, leaving: true });
+    stack.push({ node, depth, leaving: true, before: expansions });
     const children: unknown[] = [];
     for (const item of node.items) {
       if (isMap(node) && isPair(item)) children.push(item.key, item.value);
       else children.push(item);
     }
     for (let i = children.length - 1; i >= 0; i--) {
-      if (children[i] != null) stack.push({ node: children[i], depth: depth + 1, leaving: false });
+      if (children[i] != null) {
+        stack.push({ node: children[i], depth: depth + 1, leaving: false, before: 0 });
+      }
     }
   }
   return true;
@@ -265,4 +311,35 @@ export function valueDepthExceeds(value: unknown, limit: number): boolean {
     for (const child of Object.values(current)) stack.push({ value: child, depth: depth + 1 });
   }
   return false;
+}
+
+/**
+ * Source offsets of the mapping keys that repeat an earlier key of the same mapping (keys compare
+ * as strings), at most `limit` of them, in document order: the linear replacement for yaml's
+ * `uniqueKeys`, which compares each key with every earlier one. Parse with `uniqueKeys: false`
+ * and report these instead. Walks the node tree without recursion.
+ */
+export function duplicateKeyOffsets(doc: Document, limit = MAX_PARSER_DIAGNOSTICS): number[] {
+  const offsets: number[] = [];
+  const stack: unknown[] = [doc.contents];
+  while (stack.length > 0 && offsets.length < limit) {
+    const node = stack.pop();
+    if (!isCollection(node)) continue;
+    if (isMap(node)) {
+      const seen = new Set<string>();
+      for (const item of node.items) {
+        if (!isPair(item) || !isScalar(item.key)) continue;
+        const key = String(item.key.value);
+        if (seen.has(key) && offsets.length < limit) offsets.push(item.key.range?.[0] ?? 0);
+        seen.add(key);
+      }
+    }
+    const children: unknown[] = [];
+    for (const item of node.items) {
+      if (isPair(item)) children.push(item.key, item.value);
+      else children.push(item);
+    }
+    for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]);
+  }
+  return offsets.sort((a, b) => a - b);
 }

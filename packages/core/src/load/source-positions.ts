@@ -1,5 +1,5 @@
 import { isAlias, isMap, isPair, isScalar, isSeq } from 'yaml';
-import type { Document, LineCounter, Node, Pair, YAMLMap } from 'yaml';
+import type { Document, LineCounter, Node, Pair } from 'yaml';
 import type { PointerSegment } from '../validate/json-pointer.js';
 
 /** A 1-based line and column in a source file. */
@@ -20,7 +20,10 @@ export class SourcePositions {
   readonly #doc: Document | undefined;
   readonly #lineCounter: LineCounter | undefined;
   readonly #text: string | undefined;
-  readonly #pairIndex = new WeakMap<YAMLMap, Map<string, Pair>>();
+  /** Each mapping's pairs by key, built on first lookup: locating is O(path), not O(map size). */
+  readonly #pairsByKey = new WeakMap<object, Map<string, unknown>>();
+  /** Each alias's target, resolved once (yaml's `resolve` walks the whole document). */
+  readonly #aliasTargets = new WeakMap<object, unknown>();
 
   constructor(file: string, doc?: Document, lineCounter?: LineCounter, text?: string) {
     this.file = file;
@@ -66,22 +69,25 @@ export class SourcePositions {
     return this.atOffset(found < 0 ? start : start + found);
   }
 
-  /**
-   * The pair of `map` whose key reads as `segment` (the first, as before). Mappings are indexed on
-   * first use, so reporting at every entry of a mapping with n keys costs O(n), not O(n²).
-   */
-  #pairOf(map: YAMLMap, segment: string): Pair | undefined {
-    let index = this.#pairIndex.get(map);
-    if (index === undefined) {
-      index = new Map();
-      for (const item of map.items) {
-        if (!isPair(item) || !isScalar(item.key)) continue;
-        const key = String(item.key.value);
-        if (!index.has(key)) index.set(key, item);
+  #resolve(node: unknown, doc: Document): unknown {
+    if (!isAlias(node)) return node;
+    if (!this.#aliasTargets.has(node)) this.#aliasTargets.set(node, node.resolve(doc));
+    return this.#aliasTargets.get(node);
+  }
+
+  /** The pair of `map` whose scalar key reads `segment` (the first one, as `find` gave). */
+  #pair(map: { items: unknown[] }, segment: string): Pair<unknown, unknown> | undefined {
+    let byKey = this.#pairsByKey.get(map);
+    if (byKey === undefined) {
+      byKey = new Map();
+      for (const p of map.items) {
+        if (!isPair(p) || !isScalar(p.key)) continue;
+        const key = String(p.key.value);
+        if (!byKey.has(key)) byKey.set(key, p);
       }
-      this.#pairIndex.set(map, index);
+      this.#pairsByKey.set(map, byKey);
     }
-    return index.get(segment);
+    return byKey.get(segment) as Pair<unknown, unknown> | undefined;
   }
 
   #findNode(segments: readonly PointerSegment[]): unknown {
@@ -90,9 +96,10 @@ export class SourcePositions {
     let node: unknown = doc.contents;
     for (const raw of segments) {
       const segment = String(raw);
-      if (isAlias(node)) node = node.resolve(doc);
+      node = this.#resolve(node, doc);
       if (isMap(node)) {
-        node = this.#pairOf(node, segment)?.value;
+        const pair = this.#pair(node, segment);
+        node = pair?.value;
       } else if (isSeq(node)) {
         node = node.items[Number(segment)];
       } else {
@@ -110,9 +117,9 @@ export class SourcePositions {
     for (let i = 0; i < segments.length; i++) {
       const segment = String(segments[i]);
       const last = i === segments.length - 1;
-      if (isAlias(node)) node = node.resolve(doc);
+      node = this.#resolve(node, doc);
       if (isMap(node)) {
-        const pair = this.#pairOf(node, segment);
+        const pair = this.#pair(node, segment);
         if (pair === undefined) return best;
         const keyStart = rangeStart(pair.key);
         if (last && at === 'key') return keyStart ?? best;

@@ -46,6 +46,12 @@ export interface ConditionTrace {
   expected?: unknown;
   /** For references: the shared condition's name. */
   reference?: string;
+  /**
+   * For references: true when this shared condition was already traced earlier in the same
+   * rule; its `children` are left out (see the first occurrence), so a rule set whose shared
+   * conditions reference each other many times explains in time and space linear in its size.
+   */
+  repeated?: boolean;
   /** Human-readable note, e.g. local time and calendar used by a time operator. */
   note?: string;
   children?: ConditionTrace[];

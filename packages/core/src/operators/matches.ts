@@ -1,39 +1,45 @@
-import { isSafePattern } from 'redos-detector';
+import { RE2JS } from 're2js';
 import type { OperatorDefinition, ValueProblem } from './operator.js';
 
 /**
  * `matches`: the fact value is a string that matches the regular expression in full. Patterns
  * are anchored at both ends (as Alertmanager and Falco do): `INV-[0-9]+` matches `INV-42` but not
- * `X-INV-42`; write `.*INV-[0-9]+` for "ends with". Only patterns redos-detector proves cannot
- * backtrack catastrophically are accepted, within a fixed step budget; when it cannot decide,
- * the pattern is rejected.
+ * `X-INV-42`; write `.*INV-[0-9]+` for "ends with". Patterns use RE2 syntax and run on RE2JS, a
+ * JavaScript port of RE2 that never backtracks: matching is linear in the subject whatever the
+ * pattern, so no safety analysis is needed (and `(a+)+` is simply fine). RE2 has no
+ * backreferences and no lookaround; such patterns are rejected at load.
  */
 
-/** Longest pattern accepted; longer ones are rejected rather than analysed. */
+/** Longest pattern accepted. */
 export const MAX_PATTERN_LENGTH = 512;
 
 /**
- * Longest subject a pattern is tried on; a longer string does not match. A second line of
- * defence should the detector ever pass a pattern that backtracks polynomially.
+ * Largest compiled program accepted (RE2's `programSize`, about one instruction per character
+ * class or literal, repetitions written out). Matching costs at most program size × subject
+ * length steps, so this and `MAX_MATCH_SUBJECT_LENGTH` bound one match; real patterns such as
+ * `INV-[0-9]{4,10}` compile to about 20.
  */
+export const MAX_PATTERN_PROGRAM_SIZE = 500;
+
+/** Longest subject a pattern is tried on; a longer string does not match. */
 export const MAX_MATCH_SUBJECT_LENGTH = 8192;
 
-/**
- * redos-detector's budget: `maxSteps` bounds one analysis to a few hundred milliseconds and keeps
- * the verdict deterministic; `timeout` is only a backstop on a very slow machine.
- */
-const DETECTOR_OPTIONS = { maxSteps: 1_000, timeout: 500, maxScore: 200 } as const;
-
-/** Patterns already judged; bounded so run-time patterns (`swap:`) cannot grow it forever. */
+/** Patterns already judged; bounded so run-time patterns cannot grow it forever. */
 const MAX_CACHED_VERDICTS = 1024;
 
-type PatternVerdict = { regex: RegExp; problem?: undefined } | { problem: ValueProblem };
+/** The compiled matcher of an accepted pattern. */
+interface PatternMatcher {
+  test(subject: string): boolean;
+}
+
+type PatternVerdict = { regex: PatternMatcher; problem?: undefined } | { problem: ValueProblem };
 
 const verdicts = new Map<string, PatternVerdict>();
 
 /**
- * Judges a pattern once: compiled and anchored when it is valid and provably safe, otherwise the
- * problem (`EXR_INVALID_PATTERN`, `EXR_UNSAFE_PATTERN`) the loader reports at the value.
+ * Judges a pattern once: compiled (matching the whole subject) when it is valid RE2 syntax and
+ * small enough, otherwise the problem (`EXR_INVALID_PATTERN`, `EXR_UNSAFE_PATTERN`) the loader
+ * reports at the value. Costs time linear in the pattern's length.
  */
 export function judgePattern(pattern: string): PatternVerdict {
   const cached = verdicts.get(pattern);
@@ -47,44 +53,38 @@ export function judgePattern(pattern: string): PatternVerdict {
 function analysePattern(pattern: string): PatternVerdict {
   if (pattern.length > MAX_PATTERN_LENGTH) {
     return unsafe(
-      `the pattern is ${pattern.length} characters long; at most ${MAX_PATTERN_LENGTH} are analysed`,
+      `the pattern is ${pattern.length} characters long; at most ${MAX_PATTERN_LENGTH}`,
     );
   }
+  let compiled: RE2JS;
   try {
-    // Compiled alone first: a valid pattern has balanced groups, so the anchoring wrapper below
-    // cannot be escaped by something like `a)|(b`.
-    new RegExp(pattern);
+    compiled = RE2JS.compile(pattern);
   } catch (error) {
+    const detail = error instanceof Error ? error.message : String(error);
     return {
       problem: {
         code: 'EXR_INVALID_PATTERN',
-        message: `'${pattern}' is not a valid regular expression (${(error as Error).message}); fix its syntax`,
-        hint: 'patterns use JavaScript regular-expression syntax and must match the whole value',
+        message: `'${pattern}' is not a valid RE2 regular expression (${detail}); fix its syntax`,
+        hint: 'patterns use RE2 syntax (as Alertmanager does): no backreferences (\\1) and no lookaround ((?=…), (?!…), (?<=…)); write \\x{41} rather than \\u0041',
       },
     };
   }
-  const anchored = `^(?:${pattern})$`;
-  let safe: boolean;
-  try {
-    safe = isSafePattern(anchored, DETECTOR_OPTIONS).safe;
-  } catch {
-    // The detector refuses constructs it cannot reason about (named backreferences): undecided.
-    safe = false;
-  }
-  if (!safe) {
+  const size = compiled.programSize();
+  if (size > MAX_PATTERN_PROGRAM_SIZE) {
     return unsafe(
-      'the same text could be matched in many ways, so matching could take exponential time',
+      `it compiles to ${size} instructions (at most ${MAX_PATTERN_PROGRAM_SIZE}), mostly from large repetition counts`,
     );
   }
-  return { regex: new RegExp(anchored) };
+  // `matches()` is RE2's full match: anchored at both ends, like `^(?:pattern)$`.
+  return { regex: { test: (subject) => compiled.matches(subject) } };
 }
 
 function unsafe(reason: string): PatternVerdict {
   return {
     problem: {
       code: 'EXR_UNSAFE_PATTERN',
-      message: `pattern rejected: ${reason}; remove nested or overlapping quantifiers such as (a+)+ or (a|a)*`,
-      hint: 'prefer explicit character classes and single quantifiers, e.g. INV-[0-9]{4,10}',
+      message: `pattern rejected: ${reason}; use smaller repetition counts or split the pattern`,
+      hint: 'prefer explicit character classes and modest counts, e.g. INV-[0-9]{4,10}',
     },
   };
 }
@@ -96,7 +96,7 @@ function test(subject: unknown, pattern: unknown): boolean {
   return verdict.problem === undefined && verdict.regex.test(subject);
 }
 
-/** `matches`: full-string regular-expression match with a pattern proven safe at load. */
+/** `matches`: full-string RE2 regular-expression match (linear time) with a pattern checked at load. */
 export const matches: OperatorDefinition = {
   name: 'matches',
   origin: 'exroute',

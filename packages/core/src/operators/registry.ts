@@ -1,4 +1,5 @@
 import { outsideBusinessHours, withinBusinessHours } from './business-hours.js';
+import { MAX_OPERATOR_DECORATORS } from '../load/limits.js';
 import { contains } from './contains.js';
 import { after, before } from './date-order.js';
 import { dayOfWeek } from './day-of-week.js';
@@ -55,13 +56,25 @@ export interface ParsedOperator {
 }
 
 /**
+ * How many decorators an operator name carries (its `:` count), counted without splitting, so an
+ * 800 KB name costs one scan and no allocation.
+ */
+export function decoratorCount(name: string): number {
+  let count = 0;
+  for (let at = name.indexOf(':'); at !== -1; at = name.indexOf(':', at + 1)) count++;
+  return count;
+}
+
+/**
  * Splits `not:someFact:equal` the way json-rules-engine's OperatorMap does; `undefined` when a
- * decorator or the base operator is unknown.
+ * decorator or the base operator is unknown, or when there are more than
+ * `MAX_OPERATOR_DECORATORS` decorators (each one nests a closure the evaluator must call).
  */
 export function parseOperator(
   name: string,
   operators: ReadonlyMap<string, OperatorDefinition> = OPERATORS,
 ): ParsedOperator | undefined {
+  if (decoratorCount(name) > MAX_OPERATOR_DECORATORS) return undefined;
   const parts = name.split(':');
   const baseName = parts.pop();
   if (baseName === undefined) return undefined;

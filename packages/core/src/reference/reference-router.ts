@@ -1,5 +1,7 @@
 import type { RoutingDecision } from '../model/decision.js';
-import { EventValidationError } from '../model/errors.js';
+import { EventValidationError, RuleSetError } from '../model/errors.js';
+import { MAX_EXPANDED_CONDITION_NODES, MAX_OPERATOR_DECORATORS } from '../load/limits.js';
+import { conditionBudgetProblems } from '../validate/condition-size.js';
 import type { NormalizedEvent } from '../model/event.js';
 import type { RuleSet } from '../model/rule-set.js';
 import { createDecisionBuilder } from '../route/build-decision.js';
@@ -33,11 +35,29 @@ export interface ReferenceRouter {
  * a path resolver that cannot execute code) and builds the decision with the compiled router's
  * own decision builder, so the two routers can differ only in which rules' conditions hold.
  * Slow by design (every condition is a promise); use it in tests, never in production.
+ * json-rules-engine writes every shared condition out at each reference, so a rule set built in
+ * code whose expanded conditions exceed the loader's budget is refused with a `RuleSetError`
+ * (`EXR_CONDITION_TOO_LARGE`, `EXR_TOO_MANY_DECORATORS`) rather than run for hours.
  */
 export function createReferenceRouter(
   ruleSet: RuleSet,
   options: ReferenceRouterOptions = {},
 ): ReferenceRouter {
+  const problems = conditionBudgetProblems(
+    ruleSet.rules.map((rule) => ({
+      label: `rule '${rule.id}'`,
+      condition: rule.condition,
+      location: rule.location,
+    })),
+    [...ruleSet.sharedConditions.values()].map((shared) => ({
+      label: shared.name,
+      condition: shared.condition,
+      location: shared.location,
+    })),
+    MAX_EXPANDED_CONDITION_NODES,
+    MAX_OPERATOR_DECORATORS,
+  );
+  if (problems.length > 0) throw new RuleSetError(problems);
   const clock = options.clock ?? (() => new Date());
   const validates = options.validateEvents ?? true;
   const oracle = createConditionOracle(ruleSet, {

@@ -2,6 +2,7 @@ import type { ResolvedRecipient } from '../model/decision.js';
 import type { SourceLocation } from '../model/diagnostic.js';
 import type { RecipientDefinition } from '../model/rule-set.js';
 import type { CompileReport } from '../compile/compile-report.js';
+import { MAX_GROUP_DEPTH } from '../load/limits.js';
 
 /** A resolved address with a small integer id for its (key, address) pair, for de-duplication. */
 export interface NumberedRecipient {
@@ -47,6 +48,9 @@ export class RecipientDirectory {
     let clean = true;
     const out: NumberedRecipient[] = [];
     const seen = new Set<number>();
+    // A group entered once per expansion: entering it again could add no new (key, address),
+    // and diamonds of groups would otherwise multiply the walk.
+    const entered = new Set<string>();
     const visit = (
       key: string,
       via: readonly string[],
@@ -78,6 +82,16 @@ export class RecipientDirectory {
         out.push({ uid, recipient: Object.freeze(recipient) });
       }
       if (entry.members.length === 0) return;
+      if (via.length >= MAX_GROUP_DEPTH) {
+        clean = false;
+        this.report.error(
+          'EXR_GROUP_TOO_DEEP',
+          `recipient groups nest more than ${MAX_GROUP_DEPTH} levels deep at '${key}'; flatten the groups`,
+          entry.location,
+          '/members',
+        );
+        return;
+      }
       if (via.includes(key)) {
         clean = false;
         this.report.error(
@@ -88,6 +102,8 @@ export class RecipientDirectory {
         );
         return;
       }
+      if (entered.has(key)) return;
+      entered.add(key);
       const inner = [...via, key];
       entry.members.forEach((member, i) => visit(member, inner, entry.location, `/members/${i}`));
     };

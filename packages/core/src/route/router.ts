@@ -1,12 +1,12 @@
 import type { RoutingDecision } from '../model/decision.js';
-import { EventValidationError } from '../model/errors.js';
+import { EventValidationError, ExrouteError } from '../model/errors.js';
 import type { NormalizedEvent } from '../model/event.js';
 import type { Explanation } from '../model/explanation.js';
 import type { RuleSet } from '../model/rule-set.js';
 import { compileRuleSet } from '../compile/compile-rule-set.js';
 import type { CompiledRuleSet } from '../compile/compile-rule-set.js';
 import { EvaluationScope } from '../compile/evaluation-scope.js';
-import { validateEvent } from '../validate/validate-event.js';
+import { unreadableEvent, validateEvent } from '../validate/validate-event.js';
 import { DecisionAssembler } from './build-decision.js';
 import { explainEvent } from './explain.js';
 
@@ -42,6 +42,15 @@ export function createRouter(ruleSet: RuleSet, options: RouterOptions = {}): Rou
 
 const defaultClock = (): Date => new Date();
 
+/**
+ * Only exroute's own errors leave `route` / `explain`: anything else was thrown while reading the
+ * event (a getter, a Proxy trap that passed validation once and throws later) or by the clock,
+ * and becomes an `EventValidationError` (`EXR_EVENT_UNREADABLE`).
+ */
+function ownError(error: unknown): ExrouteError {
+  return error instanceof ExrouteError ? error : new EventValidationError([unreadableEvent(error)]);
+}
+
 class CompiledRouter implements Router {
   private readonly clock: () => Date;
   private readonly validates: boolean;
@@ -65,6 +74,23 @@ class CompiledRouter implements Router {
   }
 
   route(event: NormalizedEvent): RoutingDecision {
+    try {
+      return this.routeChecked(event);
+    } catch (error) {
+      throw ownError(error);
+    }
+  }
+
+  explain(event: NormalizedEvent): Explanation {
+    try {
+      this.check(event);
+      return explainEvent(this.compiled, this.assembler, new EvaluationScope(event, this.clock));
+    } catch (error) {
+      throw ownError(error);
+    }
+  }
+
+  private routeChecked(event: NormalizedEvent): RoutingDecision {
     this.check(event);
     if (this.busy) {
       // Re-entered (from a clock callback): never share the scratch buffers with the outer run.
@@ -79,11 +105,6 @@ class CompiledRouter implements Router {
     } finally {
       this.busy = false;
     }
-  }
-
-  explain(event: NormalizedEvent): Explanation {
-    this.check(event);
-    return explainEvent(this.compiled, this.assembler, new EvaluationScope(event, this.clock));
   }
 
   private evaluate(

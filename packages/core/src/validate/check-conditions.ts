@@ -7,9 +7,9 @@ import type {
   ValueProblem,
   ValueKind,
 } from '../operators/operator.js';
-import { OPERATORS, parseOperator } from '../operators/registry.js';
+import { decoratorCount, OPERATORS, parseOperator } from '../operators/registry.js';
 import { parseSimplePath } from '../paths/simple-path.js';
-import { MAX_CONDITION_DEPTH } from '../load/limits.js';
+import { MAX_CONDITION_DEPTH, MAX_OPERATOR_DECORATORS } from '../load/limits.js';
 import { didYouMean } from './did-you-mean.js';
 import { KNOWN_FACTS } from './known-facts.js';
 import type { LocatedReporter, Place } from './located-reporter.js';
@@ -197,6 +197,16 @@ export function checkLeaf(
   if (typeof leaf.fact === 'string') checkFactName(leaf.fact, places.fact, context);
   if (typeof leaf.path === 'string') checkPath(leaf.path, places.path, context);
   if (typeof leaf.operator !== 'string') return;
+  const decorators = decoratorCount(leaf.operator);
+  if (decorators > MAX_OPERATOR_DECORATORS) {
+    reporter.error(
+      'EXR_TOO_MANY_DECORATORS',
+      `this operator carries ${decorators} decorators (at most ${MAX_OPERATOR_DECORATORS}); write one or two, e.g. not:in or someFact:equal`,
+      places.operator.place,
+      { at: places.operator.at },
+    );
+    return;
+  }
   const parsed = parseOperator(leaf.operator);
   if (parsed === undefined) {
     reporter.error(

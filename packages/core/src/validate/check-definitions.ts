@@ -8,8 +8,15 @@ import type {
   TemplateDefinition,
 } from '../model/rule-set.js';
 import type { DefinedNames } from '../operators/operator.js';
-import { MAX_CONDITION_DEPTH } from '../load/limits.js';
-import { checkCondition } from './check-conditions.js';
+import {
+  MAX_CONDITION_DEPTH,
+  MAX_EXPANDED_CONDITION_NODES,
+  MAX_GROUP_DEPTH,
+  MAX_REGION_MEMBERSHIPS,
+} from '../load/limits.js';
+import { deepestGroupChain } from './group-depth.js';
+import { describeGrowthChain, expandedConditionSizes } from './condition-size.js';
+import { checkCondition, checkLeaf } from './check-conditions.js';
 import type { ConditionCheckContext } from './check-conditions.js';
 import { checkPlaceholders } from './check-placeholders.js';
 import { checkPolicySections } from './check-policies.js';
@@ -73,6 +80,7 @@ export function checkDefinitions(
     context,
     checkNotifyEntry: (entry, place) => checkNotify(entry, place, defs, reporter),
   });
+  checkExpandedSizes(defs, rules, reporter);
   for (const shared of defs.sharedConditions.values()) {
     if (used.has(shared.name)) continue;
     reporter.warning(
@@ -83,6 +91,31 @@ export function checkDefinitions(
     );
   }
   return { rules, sharedConditions, policySections };
+}
+
+/**
+ * Bounds what json-rules-engine (and explain) walk per event: each rule's condition with every
+ * shared condition written out. Thirty shared conditions that each reference the previous one
+ * twice are 2 KB of YAML and 2^30 nodes; the error names the chain that multiplies.
+ */
+function checkExpandedSizes(
+  defs: CollectedDefinitions,
+  rules: readonly RuleDefinition[],
+  reporter: LocatedReporter,
+): void {
+  const shared = new Map([...defs.sharedConditions].map(([name, s]) => [name, s.condition]));
+  const sizes = expandedConditionSizes(shared, MAX_EXPANDED_CONDITION_NODES);
+  rules.forEach((rule, index) => {
+    if (sizes.sizeOf(rule.condition) <= MAX_EXPANDED_CONDITION_NODES) return;
+    const draft = defs.rules[index]!;
+    const key = rule.conditions !== undefined ? 'conditions' : 'when';
+    reporter.error(
+      'EXR_CONDITION_TOO_LARGE',
+      `with its shared conditions written out, rule '${rule.id}' holds more than ${MAX_EXPANDED_CONDITION_NODES} condition nodes (json-rules-engine and explain walk every one per event): ${describeGrowthChain(sizes.growthChain(rule.condition))}; reference each shared condition once, or restructure the chain`,
+      { file: draft.place.file, segments: [...draft.place.segments, key] },
+      { at: 'key' },
+    );
+  });
 }
 
 function definedNames(defs: CollectedDefinitions): DefinedNames {
@@ -110,7 +143,8 @@ function checkRegions(defs: CollectedDefinitions, reporter: LocatedReporter): vo
       group.members.filter((m) => defs.regions.has(m)),
     );
   }
-  for (const cycle of findCycles(graph)) {
+  const cycles = findCycles(graph);
+  for (const cycle of cycles) {
     const first = defs.regions.get(cycle[0]!)!;
     reporter.error(
       'EXR_REGION_CYCLE',
@@ -118,6 +152,57 @@ function checkRegions(defs: CollectedDefinitions, reporter: LocatedReporter): vo
       placeOf(first.location),
       { at: 'key' },
     );
+  }
+  const chain = deepestGroupChain(graph);
+  if (chain.length > MAX_GROUP_DEPTH) {
+    reporter.error(
+      'EXR_GROUP_TOO_DEEP',
+      `region groups nest ${chain.length} levels deep (at most ${MAX_GROUP_DEPTH}): ${describeChain(chain)}; flatten the hierarchy`,
+      placeOf(defs.regions.get(chain[0]!)!.location),
+      { at: 'key' },
+    );
+  } else if (cycles.length === 0) {
+    checkRegionMemberships(defs, graph, reporter);
+  }
+}
+
+/** `a → b → c → … → z`, shortened in the middle for long chains. */
+function describeChain(chain: readonly string[]): string {
+  return chain.length <= 8
+    ? chain.join(' → ')
+    : [...chain.slice(0, 4), '…', ...chain.slice(-2)].join(' → ');
+}
+
+/**
+ * Bounds what the routers build for `within`: every group with all it contains at any depth.
+ * Counted with the same walk, stopping at the budget, so the check costs at most the budget.
+ */
+function checkRegionMemberships(
+  defs: CollectedDefinitions,
+  graph: ReadonlyMap<string, readonly string[]>,
+  reporter: LocatedReporter,
+): void {
+  let total = 0;
+  for (const group of defs.regions.values()) {
+    const members = new Set<string>([group.name]);
+    const pending = [group.name];
+    for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
+      for (const member of defs.regions.get(next)?.members ?? []) {
+        if (members.has(member)) continue;
+        members.add(member);
+        if (graph.has(member)) pending.push(member);
+      }
+    }
+    total += members.size;
+    if (total > MAX_REGION_MEMBERSHIPS) {
+      reporter.error(
+        'EXR_REGION_GROUPS_TOO_LARGE',
+        `region groups expand to more than ${MAX_REGION_MEMBERSHIPS} (group, member) pairs when every group is written out with all it contains (reached at '${group.name}'); nest fewer large groups inside many others`,
+        placeOf(group.location),
+        { at: 'key' },
+      );
+      return;
+    }
   }
 }
 
@@ -152,6 +237,15 @@ function checkRecipients(defs: CollectedDefinitions, reporter: LocatedReporter):
       'EXR_RECIPIENT_CYCLE',
       `recipient groups contain each other: ${cycle.join(' → ')}; remove one of these members`,
       placeOf(first.location),
+      { at: 'key' },
+    );
+  }
+  const chain = deepestGroupChain(graph);
+  if (chain.length > MAX_GROUP_DEPTH) {
+    reporter.error(
+      'EXR_GROUP_TOO_DEEP',
+      `recipient groups nest ${chain.length} levels deep through members (at most ${MAX_GROUP_DEPTH}): ${describeChain(chain)}; flatten the groups`,
+      placeOf(defs.recipients.get(chain[0]!)!.location),
       { at: 'key' },
     );
   }
@@ -306,6 +400,15 @@ function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]
   return value === undefined ? {} : ({ [key]: value } as { [P in K]?: V });
 }
 
+/** Recipient/channel combinations already checked for missing addresses, per load. */
+const missingAddressChecks = new WeakMap<CollectedDefinitions, Set<string>>();
+
+function missingAddressWarned(defs: CollectedDefinitions): Set<string> {
+  let warned = missingAddressChecks.get(defs);
+  if (warned === undefined) missingAddressChecks.set(defs, (warned = new Set()));
+  return warned;
+}
+
 function checkNotify(
   entry: Record<string, unknown>,
   place: Place,
@@ -352,10 +455,18 @@ function checkNotify(
     });
   }
   const channels = ownChannels ?? template?.channels ?? [];
+  const warned = missingAddressWarned(defs);
   to.forEach((key, index) => {
+    // A recipient without an address on a channel is worth one warning, where it is first
+    // reached: a thousand rules notifying a thousand-member team must not cost a million.
+    const combination = `${key}\u0000${channels.join('\u0000')}`;
+    if (warned.has(combination)) return;
+    warned.add(combination);
     for (const { leaf, via } of expandRecipient(key, defs.recipients)) {
       for (const channel of channels) {
         if ((leaf.addresses[channel]?.length ?? 0) > 0) continue;
+        if (warned.has(`${leaf.key}\u0001${channel}`)) continue;
+        warned.add(`${leaf.key}\u0001${channel}`);
         reporter.warning(
           'EXR_NO_ADDRESS_FOR_CHANNEL',
           `recipient '${leaf.key}'${via.length > 0 ? ` (via ${via.join(' → ')})` : ''} has no ${channel} address, so it gets no ${channel} notification from this entry; add one or drop the channel`,

@@ -214,6 +214,18 @@ export const LOADER_DIAGNOSTIC_CODES = {
     meaning: 'An operator or decorator that does not exist.',
     fix: 'Use one of the operators listed in this guide; the hint names the closest.',
   },
+  EXR_TOO_MANY_DECORATORS: {
+    severity: 'error',
+    meaning:
+      'An operator carries more than 8 decorators (`not:not:…:equal`); each one nests another evaluation step.',
+    fix: 'Write at most a few decorators; two `not:` cancel out.',
+  },
+  EXR_CONDITION_TOO_LARGE: {
+    severity: 'error',
+    meaning:
+      "A rule's condition holds more than 10,000 nodes once every shared condition it references is written out in full (shared conditions referencing others several times multiply); the message names the chain of shared conditions that grows it.",
+    fix: 'Reference each shared condition once per rule, or restructure the chain so it does not multiply.',
+  },
   EXR_RECIPIENT_CYCLE: {
     severity: 'error',
     meaning: 'Recipient groups contain each other through `members`; the message names the cycle.',
@@ -223,6 +235,18 @@ export const LOADER_DIAGNOSTIC_CODES = {
     severity: 'error',
     meaning: 'Region groups contain each other; the message names the cycle.',
     fix: 'Remove one membership from the cycle.',
+  },
+  EXR_GROUP_TOO_DEEP: {
+    severity: 'error',
+    meaning:
+      'Recipient groups (through `members`) or region groups nest more than 16 levels deep; the message names the chain.',
+    fix: 'Flatten the hierarchy: list members directly instead of nesting groups in groups.',
+  },
+  EXR_REGION_GROUPS_TOO_LARGE: {
+    severity: 'error',
+    meaning:
+      'Region groups, each written out with everything it contains at any depth, add up to more than 1,000,000 (group, member) pairs (many groups that each contain a large group).',
+    fix: 'Nest fewer large groups inside many others; use `within` on the large group directly.',
   },
   EXR_CONDITION_CYCLE: {
     severity: 'error',
@@ -313,6 +337,18 @@ export const LOADER_DIAGNOSTIC_CODES = {
     severity: 'error',
     meaning: 'An event field has the wrong type or form (time not RFC 3339, unknown priority, …).',
     fix: 'Fix the value the pointer names.',
+  },
+  EXR_EVENT_NOT_JSON: {
+    severity: 'error',
+    meaning:
+      'An event holds a value JSON cannot carry: `NaN`, `Infinity`, `-Infinity`, a bigint, a function or a symbol (the pointer says where).',
+    fix: 'Send finite numbers, strings or null; fix the producer or the normalizer that computed the value.',
+  },
+  EXR_EVENT_UNREADABLE: {
+    severity: 'error',
+    meaning:
+      'Reading the event threw (a getter or a Proxy trap that throws); `route` and `explain` never let such an error escape as anything but `EventValidationError`.',
+    fix: 'Pass plain JSON data (e.g. the result of `JSON.parse`), not objects with getters or Proxies.',
   },
   EXR_EVENT_TOO_DEEP: {
     severity: 'error',

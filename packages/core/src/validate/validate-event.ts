@@ -8,22 +8,60 @@ import { fromPointer, toPointer } from './json-pointer.js';
 /**
  * Checks a value against the NormalizedEvent contract (event.schema.json, closed top level)
  * after bounding its depth and size and rejecting `__proto__` / `constructor` / `prototype`
- * keys at any depth. Returns diagnostics with JSON Pointers; empty means valid. Never throws.
+ * keys and values JSON cannot hold (`NaN`, `±Infinity`, bigints, functions, symbols) at any
+ * depth. Returns diagnostics with JSON Pointers; empty means valid. Never throws: an object whose
+ * getters or Proxy traps throw while being read gets `EXR_EVENT_UNREADABLE`.
  */
 export function validateEvent(event: unknown): Diagnostic[] {
+  try {
+    return checkEvent(event);
+  } catch (error) {
+    return [unreadableEvent(error)];
+  }
+}
+
+/**
+ * The diagnostic for an event that threw while being read (a throwing getter, a Proxy trap):
+ * such a value is not JSON, and no plain `Error` may escape a public function.
+ */
+export function unreadableEvent(error: unknown): Diagnostic {
+  const detail = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  return {
+    code: 'EXR_EVENT_UNREADABLE',
+    severity: 'error',
+    message: `reading the event threw (${detail.slice(0, 200)}); pass plain JSON data, not objects with getters or Proxies`,
+    pointer: '',
+  };
+}
+
+function checkEvent(event: unknown): Diagnostic[] {
   // The event's root object is level 1 here, its fields' values level 2 and so on.
-  const scan = scanStructure(event, { maxDepth: MAX_EVENT_DEPTH, maxValues: MAX_EVENT_VALUES });
+  const scan = scanStructure(event, {
+    maxDepth: MAX_EVENT_DEPTH,
+    maxValues: MAX_EVENT_VALUES,
+    rejectNonJson: true,
+  });
   if (scan !== 'clean') {
     if (scan === 'too-large') return [tooLarge()];
     if (scan === 'too-deep') return [tooDeep()];
-    return findStructureProblems(event, MAX_EVENT_DEPTH + 1)
-      .filter((finding) => finding.problem === 'forbidden-key')
-      .map(({ path }) => ({
-        code: 'EXR_EVENT_FORBIDDEN_KEY',
-        severity: 'error',
-        message: `the key '${String(path[path.length - 1])}' is not allowed in events; rename it in the producer or normalizer`,
-        pointer: toPointer(path),
-      }));
+    const findings = findStructureProblems(event, MAX_EVENT_DEPTH + 1, true);
+    return findings
+      .filter((finding) => finding.problem !== 'too-deep')
+      .map(({ problem, path }) =>
+        problem === 'not-json'
+          ? {
+              code: 'EXR_EVENT_NOT_JSON',
+              severity: 'error',
+              message: `'${path.join('.')}' holds a value JSON cannot carry (NaN, Infinity, a bigint, a function or a symbol); send a finite number, a string or null`,
+              pointer: toPointer(path),
+            }
+          : {
+              code: 'EXR_EVENT_FORBIDDEN_KEY',
+              severity: 'error',
+              message: `the key '${String(path[path.length - 1])}' is not allowed in events; rename it in the producer or normalizer`,
+              pointer: toPointer(path),
+            },
+      );
   }
   const validate = eventValidator();
   if (validate(event)) return [];

@@ -61,8 +61,32 @@ const cases: CodeCase[] = [
   {
     code: 'EXR_YAML_ALIAS_LIMIT',
     sources: `apiVersion: exroute/v1\na: &a [x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a]\nc: [*b, *b, *b, *b, *b, *b, *b, *b]\n`,
-    line: 1,
-    column: 1,
+    // b holds 8 expansions; each *b counts 9, so the fifth *b (8 + 5 × 9 = 53) crosses 50.
+    line: 4,
+    column: 21,
+  },
+  {
+    code: 'EXR_TOO_MANY_DECORATORS',
+    sources: rule(
+      `    conditions: { all: [{ fact: region, operator: ${'not:'.repeat(9)}equal, value: UK }] }\n` +
+        NOTIFY,
+    ),
+    line: 9,
+    column: 51,
+  },
+  {
+    code: 'EXR_CONDITION_TOO_LARGE',
+    sources: rule(
+      '    conditions: { condition: c14 }\n' +
+        NOTIFY +
+        'sharedConditions:\n  c0: { fact: region, operator: equal, value: UK }\n' +
+        Array.from(
+          { length: 14 },
+          (_, i) => `  c${i + 1}: { any: [{ condition: c${i} }, { condition: c${i} }] }\n`,
+        ).join(''),
+    ),
+    line: 9,
+    column: 5,
   },
   {
     code: 'EXR_YAML_ALIAS_CYCLE',
@@ -467,6 +491,11 @@ describe('every loader diagnostic code, with its position', () => {
       'EXR_EVENT_TOO_LARGE',
       // Policy-section codes, each with its position: policy-sections.test.ts.
       ...Object.keys(POLICY_DIAGNOSTIC_CODES),
+      // hostile-input.test.ts
+      'EXR_EVENT_NOT_JSON',
+      'EXR_EVENT_UNREADABLE',
+      'EXR_GROUP_TOO_DEEP',
+      'EXR_REGION_GROUPS_TOO_LARGE',
     ];
     // Defensive fallbacks that no known input reaches (the hardening tests prove the loader never throws).
     const unreachable = ['EXR_YAML_INTERNAL', 'EXR_INTERNAL', 'EXR_SCHEMA_INVALID'];

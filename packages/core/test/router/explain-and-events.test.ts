@@ -215,7 +215,8 @@ describe('createRouter on a rule set that did not come from the loader', () => {
     ],
     ['EXR_UNKNOWN_CONDITION', { all: [{ condition: 'nope' }] }],
     ['EXR_CONDITION_SHAPE', { all: [{ fact: 'type', operator: 'equal' }] }],
-    ['EXR_UNSAFE_PATTERN', { all: [{ fact: 'type', operator: 'matches', value: '(a+)+' }] }],
+    ['EXR_UNSAFE_PATTERN', { all: [{ fact: 'type', operator: 'matches', value: 'a{999}b{999}' }] }],
+    ['EXR_INVALID_PATTERN', { all: [{ fact: 'type', operator: 'matches', value: '(a)\\1' }] }],
   ])('reports %s as a RuleSetError at the rule', (code, condition) => {
     const ruleSet = broken((rules) => {
       rules[1]!['condition'] = condition;

@@ -3,6 +3,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { Ajv } from 'ajv';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import { LineCounter, parseDocument } from 'yaml';
+import { duplicateKeyOffsets } from '@exroute/core';
 import type { Diagnostic } from '@exroute/core';
 import { MappingError } from '../errors.js';
 import { checkRawStructure } from '../raw/raw-structure.js';
@@ -81,11 +82,18 @@ export function parseMapping(text: string, options: { filename?: string } = {}):
   const doc = parseDocument(text, {
     schema: 'core',
     merge: false,
-    uniqueKeys: true,
+    // Checked below in linear time: yaml's own check is quadratic in a mapping's size.
+    uniqueKeys: false,
     resolveKnownTags: false,
     stringKeys: true,
     lineCounter,
   });
+  if (doc.errors.length === 0) {
+    for (const offset of duplicateKeyOffsets(doc)) {
+      const at = lineCounter.linePos(offset);
+      report('EXR_MAPPING_SYNTAX', 'Map keys must be unique', { line: at.line, column: at.col });
+    }
+  }
   for (const problem of [...doc.errors, ...doc.warnings]) {
     const at = lineCounter.linePos(problem.pos[0]);
     const firstLine = (problem.message.split('\n')[0] ?? '').replace(

@@ -15,8 +15,18 @@ export interface NotificationsClientConfig {
   clientSecret: string;
   /** Requests on the wire at once, across every `send` of this client (default 8). */
   maxInFlight?: number;
-  /** Retryable failures tolerated per request before it is dead-lettered (default 8). */
+  /**
+   * Retryable failures tolerated per request before it is dead-lettered (default 100): a guard
+   * against a server that answers `Retry-After: 0` forever; `retryBudgetMs` is what normally
+   * ends the retries.
+   */
   maxAttempts?: number;
+  /**
+   * How long a request keeps being retried, in ms from its first attempt (default 900 000:
+   * 15 minutes), so an outage of minutes dead-letters nothing; the last wait is shortened to
+   * end at the budget, then one last attempt is made.
+   */
+  retryBudgetMs?: number;
   /** Timeout of one HTTP attempt, in ms (default 10 000). */
   attemptTimeoutMs?: number;
   /** Backoff between retries (default base 250 ms, cap 30 000 ms). */
@@ -65,12 +75,19 @@ export interface ResolvedClientConfig {
   clientSecret: string;
   maxInFlight: number;
   maxAttempts: number;
+  retryBudgetMs: number;
   attemptTimeoutMs: number;
   backoff: BackoffPolicy;
   maxRetryAfterMs: number;
   maxResponseBytes: number;
   tokenRefreshSkewMs: number;
 }
+
+/** Default `maxAttempts`: high enough that the time budget, not the count, ends the retries. */
+export const DEFAULT_MAX_ATTEMPTS = 100;
+
+/** Default `retryBudgetMs`: 15 minutes of retrying before a request is dead-lettered. */
+export const DEFAULT_RETRY_BUDGET_MS = 15 * 60 * 1000;
 
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
 
@@ -118,7 +135,8 @@ export function resolveClientConfig(config: NotificationsClientConfig): Resolved
     clientId: config.clientId,
     clientSecret: config.clientSecret,
     maxInFlight: positive('maxInFlight', config.maxInFlight, 8),
-    maxAttempts: positive('maxAttempts', config.maxAttempts, 8),
+    maxAttempts: positive('maxAttempts', config.maxAttempts, DEFAULT_MAX_ATTEMPTS),
+    retryBudgetMs: positive('retryBudgetMs', config.retryBudgetMs, DEFAULT_RETRY_BUDGET_MS),
     attemptTimeoutMs: positive('attemptTimeoutMs', config.attemptTimeoutMs, 10_000),
     backoff: {
       baseMs: positive('backoff.baseMs', config.backoff?.baseMs, 250),

@@ -203,6 +203,7 @@ class OutboundClient implements NotificationsClient {
     const attempts: AttemptRecord[] = [];
     let failures = 0;
     let reauthorized = false;
+    const deadline = this.#now() + this.#config.retryBudgetMs;
     for (;;) {
       const outcome = await this.#attempt(request, url, payload, attempts.length + 1);
       attempts.push(outcome.record);
@@ -222,14 +223,18 @@ class OutboundClient implements NotificationsClient {
         return this.#finishDeadLettered(request, reason, attempts);
       }
       failures += 1;
-      if (failures >= this.#config.maxAttempts) {
+      const remaining = deadline - this.#now();
+      if (failures >= this.#config.maxAttempts || remaining <= 0) {
         this.#emitAttempt(request.key, outcome.record);
         return this.#finishDeadLettered(request, 'EXR_DELIVERY_RETRIES_EXHAUSTED', attempts);
       }
-      const wait =
+      // The last wait ends at the budget, so the final attempt is made right then.
+      const wait = Math.min(
+        remaining,
         outcome.retryAfterMs !== undefined
           ? Math.min(outcome.retryAfterMs, this.#config.maxRetryAfterMs)
-          : fullJitterDelay(failures, this.#config.backoff, this.#random);
+          : fullJitterDelay(failures, this.#config.backoff, this.#random),
+      );
       outcome.record.delayMs = wait;
       if (outcome.retryAfterMs !== undefined) outcome.record.retryAfter = true;
       this.#emitAttempt(request.key, outcome.record);
@@ -284,7 +289,8 @@ class OutboundClient implements NotificationsClient {
       }
       record.status = response.status;
       const text = response.body;
-      if (text !== '') record.body = text;
+      // A server may echo the request's headers in an error body: never store the token.
+      if (text !== '') record.body = redactSecrets(text, [token, this.#config.clientSecret]);
       switch (dispositionOf(response.status)) {
         case 'delivered': {
           const jobId = parseJobId(text);
@@ -387,6 +393,31 @@ class OutboundClient implements NotificationsClient {
       // A failing logger must not stop deliveries.
     }
   }
+}
+
+const REDACTED = '[REDACTED]';
+
+/**
+ * Any `Authorization` value (`"authorization": "Bearer …"`, `Authorization: Basic …`) and any
+ * `Bearer …` credential in a header-like or JSON shape, in one linear pass.
+ */
+const AUTHORIZATION_VALUE =
+  /(authorization["']?\s*[:=]\s*["']?)[^"'\r\n,}]*|(\bbearer\s+)[A-Za-z0-9\-._~+/]+=*/gi;
+
+/**
+ * `text` with every occurrence of the given secrets (the current bearer token, the client
+ * secret) and every `Authorization` / `Bearer` value replaced by `[REDACTED]`: bodies are kept in
+ * dead letters and results, which are stored and logged.
+ */
+export function redactSecrets(text: string, secrets: readonly string[]): string {
+  let redacted = text;
+  for (const secret of secrets) {
+    // Short values could be ordinary words; real tokens and secrets are long.
+    if (secret.length >= 8) redacted = redacted.split(secret).join(REDACTED);
+  }
+  return redacted.replace(AUTHORIZATION_VALUE, (_match, header?: string, bearer?: string) =>
+    header !== undefined ? `${header}${REDACTED}` : `${bearer ?? ''}${REDACTED}`,
+  );
 }
 
 /** Library errors pass through; anything a user-supplied outbox or sink throws is wrapped. */

@@ -24,6 +24,12 @@ export interface EmulatorOptions {
   maxBodyBytes?: number;
   /** Default 0: any free port. */
   port?: number;
+  /**
+   * The emulator's clock (ms since epoch) for outages (`script.down`) and token lifetimes;
+   * `Date.now` by default. Give it the same virtual clock as the client to simulate minutes of
+   * outage against the real server in milliseconds of test time.
+   */
+  now?: () => number;
 }
 
 /** One HTTP request the emulator saw on an outbound endpoint. */
@@ -154,6 +160,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Noti
   const ttlSeconds = options.tokenTtlSeconds ?? 3600;
   const latencyMs = options.latencyMs ?? 0;
   const maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024;
+  const now = options.now ?? Date.now;
 
   const tokens = new Map<string, number>();
   const issuedTokens: string[] = [];
@@ -166,7 +173,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Noti
   let maxConcurrent = 0;
   let jobCounter = 0;
 
-  const isDown = (): boolean => Date.now() < script.downUntil;
+  const isDown = (): boolean => now() < script.downUntil;
 
   const server = createServer((request, response) => {
     if (isDown() && script.downMode === 'reset') {
@@ -257,7 +264,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Noti
       return;
     }
     const token = randomBytes(24).toString('base64url');
-    tokens.set(token, Date.now() + ttlSeconds * 1000);
+    tokens.set(token, now() + ttlSeconds * 1000);
     issuedTokens.push(token);
     sendJson(response, 200, { access_token: token, token_type: 'Bearer', expires_in: ttlSeconds });
   }
@@ -370,7 +377,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Noti
     const match = /^Bearer (\S+)$/.exec(header);
     if (match === null) return false;
     const expiresAt = tokens.get(match[1] ?? '');
-    return expiresAt !== undefined && Date.now() < expiresAt;
+    return expiresAt !== undefined && now() < expiresAt;
   }
 
   function expireAll(): void {
@@ -416,7 +423,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Noti
         for (let i = 0; i < count; i += 1) script.delays.push(ms);
       },
       down: (ms, mode = 'reset') => {
-        script.downUntil = Date.now() + ms;
+        script.downUntil = now() + ms;
         script.downMode = mode;
         if (mode === 'reset') for (const socket of sockets) socket.destroy();
       },

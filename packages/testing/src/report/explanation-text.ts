@@ -97,7 +97,10 @@ function traceLines(trace: ConditionTrace, depth: number, palette: Palette): str
       `${pad}${mark} ${field} ${trace.operator ?? '?'} ${showValue(trace.expected)}  ${palette.dim('actual:')} ${actual}${note}`,
     ];
   }
-  const label = trace.kind === 'reference' ? `condition ${trace.reference ?? '?'}` : trace.kind;
+  const label =
+    trace.kind === 'reference'
+      ? `condition ${trace.reference ?? '?'}${trace.repeated === true ? ' (as above)' : ''}`
+      : trace.kind;
   const children = (trace.children ?? []).flatMap((child) => traceLines(child, depth + 1, palette));
   return [`${pad}${mark} ${label}${note}`, ...children];
 }

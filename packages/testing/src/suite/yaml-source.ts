@@ -5,7 +5,7 @@
  */
 import { LineCounter, isMap, isPair, isScalar, isSeq, parseDocument, visit } from 'yaml';
 import type { Document, Node } from 'yaml';
-import { isImpreciseInteger } from '@exroute/core';
+import { duplicateKeyOffsets, isImpreciseInteger } from '@exroute/core';
 import type { Diagnostic } from '@exroute/core';
 
 /** Files larger than this are refused before parsing: suites are hand-written, never huge. */
@@ -63,7 +63,8 @@ export class YamlSource {
         merge: false,
         stringKeys: true,
         resolveKnownTags: false,
-        uniqueKeys: true,
+        // Checked below in linear time: yaml's own check is quadratic in a mapping's size.
+        uniqueKeys: false,
         prettyErrors: true,
         lineCounter,
       });
@@ -71,6 +72,20 @@ export class YamlSource {
       return { diagnostics: [yamlFailure(file, codePrefix, error)] };
     }
     const problems = [...document.errors, ...document.warnings];
+    if (problems.length === 0) {
+      const duplicates = duplicateKeyOffsets(document).map((offset) => {
+        const position = lineCounter.linePos(offset);
+        return {
+          code: `${codePrefix}_YAML`,
+          severity: 'error' as const,
+          message: 'DUPLICATE_KEY: Map keys must be unique',
+          file,
+          line: position.line,
+          column: position.col,
+        };
+      });
+      if (duplicates.length > 0) return { diagnostics: duplicates };
+    }
     if (problems.length > 0) {
       return {
         diagnostics: problems.map((problem) => ({
