@@ -16,7 +16,7 @@ import {
 } from '../load/limits.js';
 import { deepestGroupChain } from './group-depth.js';
 import { describeGrowthChain, expandedConditionSizes } from './condition-size.js';
-import { checkCondition, checkLeaf } from './check-conditions.js';
+import { checkCondition } from './check-conditions.js';
 import type { ConditionCheckContext } from './check-conditions.js';
 import { checkPlaceholders } from './check-placeholders.js';
 import { checkPolicySections } from './check-policies.js';
