@@ -7,8 +7,11 @@
 // production. The emulator is scripted to fail a few requests so the
 // summary shows retries and a dead letter. Then it prints what happened and exits.
 //
-//   node examples/demo/demo.mjs [--events FILE] [--mapping FILE] [--json]
+//   node examples/demo/demo.mjs [--events FILE] [--mapping FILE] [--at TIME|now] [--json]
 //
+// --at freezes the router clock (business hours, deferrals, due dates, effective dates) at an
+// RFC 3339 instant, so the summary is the same at any time of day. The default, DEFAULT_AT, is a
+// Monday morning shortly after the sample events were produced; `--at now` uses the wall clock.
 // --json prints the same summary as one JSON object (the demo's test reads it).
 
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -37,18 +40,23 @@ const RULES = [
   'rules/customer-communications',
 ].map(repo);
 
+/** The demo's router clock unless --at says otherwise: Monday 2 March 2026, 07:30 UTC. */
+const DEFAULT_AT = '2026-03-02T07:30:00Z';
+
 const { values: args } = parseArgs({
   options: {
+    at: { type: 'string', default: DEFAULT_AT },
     events: { type: 'string', default: repo('examples/data/sample-events.jsonl') },
     mapping: { type: 'string', default: repo('examples/data/exstream-mapping.yaml') },
     json: { type: 'boolean', default: false },
   },
 });
 
+const clock = parseClock(args.at);
 const started = performance.now();
 const workDir = await mkdtemp(join(tmpdir(), 'exroute-demo-'));
 try {
-  const summary = await runDemo(args.events, args.mapping, workDir);
+  const summary = await runDemo(args.events, args.mapping, clock, workDir);
   summary.timing.totalMs = Math.round(performance.now() - started);
   summary.timing.eventsPerSecond = perSecond(summary.events.read, summary.timing.totalMs);
   console.log(args.json ? JSON.stringify(summary, null, 2) : render(summary));
@@ -61,11 +69,23 @@ try {
   await rm(workDir, { recursive: true, force: true });
 }
 
-async function runDemo(eventsFile, mappingFile, dir) {
+function parseClock(value) {
+  if (value === 'now') return undefined;
+  const instant = new Date(value);
+  if (!/^\d{4}-\d{2}-\d{2}T/.test(value) || Number.isNaN(instant.getTime())) {
+    console.error(
+      `exroute demo: --at must be an RFC 3339 date-time such as ${DEFAULT_AT}, or now; got '${value}'`,
+    );
+    process.exit(2);
+  }
+  return instant;
+}
+
+async function runDemo(eventsFile, mappingFile, clock, dir) {
   const ruleSet = await loadRuleSet(RULES);
   // The sample tenant's mapping: communication ids → document types, Exstream domains → regions.
   const mapping = await loadMapping(mappingFile);
-  const router = createRouter(ruleSet);
+  const router = createRouter(ruleSet, clock !== undefined ? { clock: () => clock } : {});
 
   const emulator = await startEmulator();
   // Two 503s and a 429 are retried and then delivered; the 400 is never retried: a dead letter.
@@ -150,6 +170,7 @@ async function runDemo(eventsFile, mappingFile, dir) {
   const deadLettered = results.filter((r) => r.status === 'dead-lettered');
   return {
     eventsFile,
+    clock: clock?.toISOString() ?? 'now',
     rules: { count: ruleSet.rules.length, version: ruleSet.version },
     events: {
       read: lines,
@@ -208,6 +229,9 @@ function render(s) {
 
   line(
     `exroute demo — ${s.rules.count} rules (${s.rules.version}), Notifications emulator on 127.0.0.1`,
+  );
+  line(
+    `Clock        ${s.clock}${s.clock === 'now' ? '' : ' (--at; --at now uses the wall clock)'}`,
   );
   line();
   line(

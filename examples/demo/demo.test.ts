@@ -14,6 +14,7 @@ interface Named {
   count: number;
 }
 interface DemoSummary {
+  clock: string;
   rules: { count: number; version: string };
   events: {
     read: number;
@@ -27,6 +28,7 @@ interface DemoSummary {
     total: number;
     byTemplateAndChannel: { templateId: string; channel: string; notifications: number }[];
     byTeam: Named[];
+    deferredToBusinessHours: number;
   };
   delivery: {
     requests: number;
@@ -84,6 +86,24 @@ describe('pnpm demo', () => {
         { name: 'EXR_DELIVERY_REJECTED', count: 1 },
       ]);
       expectConsistent(summary);
+    },
+    DEMO_TIMEOUT_MS,
+  );
+
+  it(
+    'routes on a fixed clock by default, so its figures do not depend on the time of day',
+    async () => {
+      const [byDefault, saturday] = await Promise.all([
+        demoSummary(),
+        demoSummary('--at', '2026-03-07T12:00:00Z'),
+      ]);
+      expect(byDefault.clock).toBe('2026-03-02T07:30:00.000Z');
+      expect(saturday.clock).toBe('2026-03-07T12:00:00.000Z');
+      // Offices are closed on Saturday: the router saw the clock, so more notifications wait.
+      expect(saturday.notifications.deferredToBusinessHours).toBeGreaterThan(
+        byDefault.notifications.deferredToBusinessHours,
+      );
+      await expect(runDemo('--at', 'yesterday')).rejects.toMatchObject({ code: 2 });
     },
     DEMO_TIMEOUT_MS,
   );

@@ -6,12 +6,36 @@
 import { KNOWN_EVENT_TYPES } from '@exroute/core';
 import type { NormalizedEvent, Priority } from '@exroute/core';
 
+/**
+ * Which rule set to generate: `mixed` is the realistic set (every rule pins `type` and one
+ * `documentType` of rules ÷ 10; some add region, channel, priority, data and any/not);
+ * `pinned` is issue 15's set: every rule pins `type` (6 values), two `documentType`s of 60, a
+ * region group and a minimum priority, so no single field narrows the candidates much.
+ */
+export type WorkloadShape = 'mixed' | 'pinned';
+
+/**
+ * How the rules are written: `when` shorthand, or json-rules-engine's own `conditions` format
+ * (an `all` chain whose pins vary from rule to rule between `equal`, `in` lists, `any` of
+ * `equal`s, `within` or its expanded member list, `atLeast` or the priority list, flat or in
+ * nested `all`s). Both say the same thing, so they match the same rules.
+ */
+export type RuleFormat = 'when' | 'conditions';
+
+/** Options of `generateWorkload`. */
+export interface WorkloadOptions {
+  shape?: WorkloadShape;
+  format?: RuleFormat;
+  seed?: number;
+}
+
 /** One generated rule, kept as data so it can be written as YAML and as a closure alike. */
 export interface RuleSpec {
   id: string;
   priority: number;
   type: string;
-  documentType: string;
+  /** One or two document types (`equal`, or an `in` list). */
+  documentTypes: readonly string[];
   /** `region: { within: group }`. */
   regionGroup?: string;
   /** `channel: [..]` (an `in`). */
@@ -73,39 +97,65 @@ function pick<T>(random: () => number, items: readonly T[]): T {
   return items[Math.floor(random() * items.length)]!;
 }
 
-/** Document types scale with the rule set, as they do when more teams write rules. */
-function documentTypesFor(ruleCount: number): string[] {
+/** The event types and document types rules and events draw from. */
+function vocabularyFor(
+  ruleCount: number,
+  shape: WorkloadShape,
+): {
+  types: readonly string[];
+  documentTypes: readonly string[];
+} {
+  if (shape === 'pinned') {
+    return {
+      types: KNOWN_EVENT_TYPES.slice(0, 6),
+      documentTypes: Array.from({ length: 60 }, (_, i) => `doc-${i}`),
+    };
+  }
+  // Document types scale with the rule set, as they do when more teams write rules.
   const count = Math.max(5, Math.ceil(ruleCount / 10));
-  return Array.from({ length: count }, (_, i) => `doc-${i}`);
+  return {
+    types: KNOWN_EVENT_TYPES,
+    documentTypes: Array.from({ length: count }, (_, i) => `doc-${i}`),
+  };
 }
 
-/** `ruleCount` rules: each pins `type` and `documentType`; some add region, channel, priority, data and any/not conditions. */
-export function generateWorkload(ruleCount: number, seed = 1): Workload {
-  const random = createRandom(seed);
-  const documentTypes = documentTypesFor(ruleCount);
+/** `ruleCount` rules of the given shape, written in the given format (see the types). */
+export function generateWorkload(ruleCount: number, options: WorkloadOptions = {}): Workload {
+  const shape = options.shape ?? 'mixed';
+  const random = createRandom(options.seed ?? 1);
+  const { types, documentTypes } = vocabularyFor(ruleCount, shape);
   const rules: RuleSpec[] = [];
   for (let i = 0; i < ruleCount; i++) {
     const rule: RuleSpec = {
       id: `rule-${i}`,
       priority: Math.floor(random() * 5) * 10,
-      type: pick(random, KNOWN_EVENT_TYPES),
-      documentType: pick(random, documentTypes),
+      type: pick(random, types),
+      documentTypes: [pick(random, documentTypes)],
       recipient: `team-${Math.floor(random() * RECIPIENTS)}`,
       template: `template-${Math.floor(random() * TEMPLATES)}`,
     };
-    if (random() < 0.4) rule.regionGroup = pick(random, Object.keys(REGION_GROUPS));
-    if (random() < 0.3) rule.channels = [pick(random, CHANNELS), pick(random, CHANNELS)];
-    if (random() < 0.2) rule.atLeast = pick(random, ['normal', 'high'] as const);
-    if (random() < 0.3) rule.minVolume = Math.floor(random() * 1000);
-    if (random() < 0.1) rule.regulatedOrNotChannel = pick(random, CHANNELS);
+    if (shape === 'pinned') {
+      let second = pick(random, documentTypes);
+      while (second === rule.documentTypes[0]) second = pick(random, documentTypes);
+      rule.documentTypes = [rule.documentTypes[0]!, second];
+      rule.regionGroup = pick(random, Object.keys(REGION_GROUPS));
+      rule.atLeast = pick(random, ['low', 'normal', 'high'] as const);
+    } else {
+      if (random() < 0.4) rule.regionGroup = pick(random, Object.keys(REGION_GROUPS));
+      if (random() < 0.3) rule.channels = [pick(random, CHANNELS), pick(random, CHANNELS)];
+      if (random() < 0.2) rule.atLeast = pick(random, ['normal', 'high'] as const);
+      if (random() < 0.3) rule.minVolume = Math.floor(random() * 1000);
+      if (random() < 0.1) rule.regulatedOrNotChannel = pick(random, CHANNELS);
+    }
     rules.push(rule);
   }
+  const write = options.format === 'conditions' ? conditionsYaml : whenYaml;
   const files: WorkloadFile[] = [{ name: 'directory.yaml', text: directoryYaml() }];
   for (let start = 0; start < rules.length; start += RULES_PER_FILE) {
     const chunk = String(start / RULES_PER_FILE).padStart(3, '0');
     files.push({
       name: `rules-${chunk}.yaml`,
-      text: rulesYaml(rules.slice(start, start + RULES_PER_FILE)),
+      text: rulesYaml(rules.slice(start, start + RULES_PER_FILE), start, write),
     });
   }
   return { rules, files };
@@ -137,32 +187,18 @@ function directoryYaml(): string {
   return `${lines.join('\n')}\n`;
 }
 
-function rulesYaml(rules: readonly RuleSpec[]): string {
+/** The YAML lines of one rule's conditions; `n` varies the spelling from rule to rule. */
+type ConditionWriter = (rule: RuleSpec, n: number) => string[];
+
+function rulesYaml(rules: readonly RuleSpec[], first: number, write: ConditionWriter): string {
   const lines = [
     'apiVersion: exroute/v1',
     'metadata: { name: bench-rules, owner: bench@example.com }',
     'rules:',
   ];
-  for (const rule of rules) {
-    lines.push(`  - id: ${rule.id}`, `    priority: ${rule.priority}`, '    when:');
-    lines.push(
-      `      type: ${quote(rule.type)}`,
-      `      documentType: ${quote(rule.documentType)}`,
-    );
-    if (rule.regionGroup !== undefined) lines.push(`      region: { within: ${rule.regionGroup} }`);
-    if (rule.channels !== undefined)
-      lines.push(`      channel: [${rule.channels.map(quote).join(', ')}]`);
-    if (rule.atLeast !== undefined) lines.push(`      priority: { atLeast: ${rule.atLeast} }`);
-    if (rule.minVolume !== undefined)
-      lines.push(`      data.volume: { greaterThan: ${rule.minVolume} }`);
-    if (rule.regulatedOrNotChannel !== undefined) {
-      lines.push(
-        '    conditions:',
-        '      any:',
-        '        - { fact: data, path: $.regulated, operator: equal, value: true }',
-        `        - not: { fact: channel, operator: equal, value: ${quote(rule.regulatedOrNotChannel)} }`,
-      );
-    }
+  for (const [offset, rule] of rules.entries()) {
+    lines.push(`  - id: ${rule.id}`, `    priority: ${rule.priority}`);
+    lines.push(...write(rule, first + offset));
     lines.push(
       '    notify:',
       `      - to: [${rule.recipient}]`,
@@ -171,6 +207,99 @@ function rulesYaml(rules: readonly RuleSpec[]): string {
   }
   return `${lines.join('\n')}\n`;
 }
+
+const ANY_NOT_CHANNEL = (channel: string): string[] => [
+  'any:',
+  '  - { fact: data, path: $.regulated, operator: equal, value: true }',
+  `  - not: { fact: channel, operator: equal, value: ${quote(channel)} }`,
+];
+
+const indent = (lines: readonly string[], spaces: number): string[] =>
+  lines.map((line) => `${' '.repeat(spaces)}${line}`);
+
+/** The `when` shorthand (plus `conditions` for the any/not part). */
+const whenYaml: ConditionWriter = (rule) => {
+  const docs = rule.documentTypes;
+  const lines = [
+    '    when:',
+    `      type: ${quote(rule.type)}`,
+    docs.length === 1
+      ? `      documentType: ${quote(docs[0]!)}`
+      : `      documentType: [${docs.map(quote).join(', ')}]`,
+  ];
+  if (rule.regionGroup !== undefined) lines.push(`      region: { within: ${rule.regionGroup} }`);
+  if (rule.channels !== undefined)
+    lines.push(`      channel: [${rule.channels.map(quote).join(', ')}]`);
+  if (rule.atLeast !== undefined) lines.push(`      priority: { atLeast: ${rule.atLeast} }`);
+  if (rule.minVolume !== undefined)
+    lines.push(`      data.volume: { greaterThan: ${rule.minVolume} }`);
+  if (rule.regulatedOrNotChannel !== undefined) {
+    lines.push('    conditions:', ...indent(ANY_NOT_CHANNEL(rule.regulatedOrNotChannel), 6));
+  }
+  return lines;
+};
+
+const leafYaml = (fact: string, operator: string, value: string): string =>
+  `{ fact: ${fact}, operator: ${operator}, value: ${value} }`;
+const listYaml = (values: readonly string[]): string => `[${values.map(quote).join(', ')}]`;
+
+/** json-rules-engine's format; the spelling of each pin and the nesting vary with `n`. */
+const conditionsYaml: ConditionWriter = (rule, n) => {
+  const type = `- ${leafYaml('type', 'equal', quote(rule.type))}`;
+  const docs = rule.documentTypes;
+  const documentType: string[] =
+    docs.length === 1
+      ? [
+          n % 2 === 0
+            ? `- ${leafYaml('documentType', 'equal', quote(docs[0]!))}`
+            : `- ${leafYaml('documentType', 'in', listYaml(docs))}`,
+        ]
+      : n % 2 === 0
+        ? [`- ${leafYaml('documentType', 'in', listYaml(docs))}`]
+        : ['- any:', ...docs.map((d) => `    - ${leafYaml('documentType', 'equal', quote(d))}`)];
+  const rest: string[] = [];
+  if (rule.regionGroup !== undefined) {
+    const group = rule.regionGroup;
+    rest.push(
+      n % 3 === 0
+        ? `- ${leafYaml('region', 'within', group)}`
+        : `- ${leafYaml('region', 'in', listYaml([group, ...REGION_GROUPS[group]!]))}`,
+    );
+  }
+  if (rule.channels !== undefined)
+    rest.push(`- ${leafYaml('channel', 'in', listYaml(rule.channels))}`);
+  if (rule.atLeast !== undefined) {
+    const allowed = PRIORITIES.slice(PRIORITIES.indexOf(rule.atLeast));
+    rest.push(
+      n % 2 === 0
+        ? `- ${leafYaml('priority', 'atLeast', rule.atLeast)}`
+        : `- ${leafYaml('priority', 'in', listYaml(allowed))}`,
+    );
+  }
+  if (rule.minVolume !== undefined) {
+    rest.push(`- { fact: data, path: $.volume, operator: greaterThan, value: ${rule.minVolume} }`);
+  }
+  if (rule.regulatedOrNotChannel !== undefined) {
+    const [head, ...tail] = ANY_NOT_CHANNEL(rule.regulatedOrNotChannel);
+    rest.push(`- ${head!}`, ...indent(tail, 2));
+  }
+  let all: string[];
+  switch (n % 4) {
+    case 1: // the event's identity in its own `all`
+      all = ['- all:', ...indent([type, ...documentType], 4), ...rest];
+      break;
+    case 3: // nested three deep
+      all = [
+        type,
+        '- all:',
+        ...indent([...documentType, ...(rest.length > 0 ? ['- all:', ...indent(rest, 4)] : [])], 4),
+      ];
+      break;
+    default:
+      all = [type, ...documentType, ...rest];
+  }
+  return ['    conditions:', '      all:', ...indent(all, 8)];
+};
 
 /** A rule written by hand as a closure: what a team would code without a rule engine. */
 export type HandWrittenRule = (event: NormalizedEvent) => boolean;
@@ -190,9 +319,15 @@ export function toHandWrittenRules(
         ? undefined
         : new Set([rule.regionGroup, ...REGION_GROUPS[rule.regionGroup]!]);
     const minRank = rule.atLeast === undefined ? undefined : RANK[rule.atLeast]!;
-    const { type, documentType, channels, minVolume, regulatedOrNotChannel } = rule;
+    const { type, documentTypes, channels, minVolume, regulatedOrNotChannel } = rule;
+    const [documentType, otherDocumentType] = documentTypes;
     const matches: HandWrittenRule = (event) => {
-      if (event.type !== type || event.documentType !== documentType) return false;
+      if (event.type !== type) return false;
+      if (
+        event.documentType !== documentType &&
+        (otherDocumentType === undefined || event.documentType !== otherDocumentType)
+      )
+        return false;
       if (members !== undefined && (event.region === undefined || !members.has(event.region)))
         return false;
       if (
@@ -215,14 +350,19 @@ export function toHandWrittenRules(
   });
 }
 
-/** `count` valid NormalizedEvents over the workload's vocabularies. */
-export function generateEvents(ruleCount: number, count: number, seed = 2): NormalizedEvent[] {
+/** `count` valid NormalizedEvents over the vocabularies of the workload of that size and shape. */
+export function generateEvents(
+  ruleCount: number,
+  count: number,
+  shape: WorkloadShape = 'mixed',
+  seed = 2,
+): NormalizedEvent[] {
   const random = createRandom(seed);
-  const documentTypes = documentTypesFor(ruleCount);
+  const { types, documentTypes } = vocabularyFor(ruleCount, shape);
   return Array.from({ length: count }, (_, i) => ({
     id: `event-${i}`,
     source: 'exstream/bench',
-    type: pick(random, KNOWN_EVENT_TYPES),
+    type: pick(random, types),
     time: '2026-03-02T10:15:00Z',
     priority: pick(random, PRIORITIES),
     documentType: pick(random, documentTypes),

@@ -11,20 +11,26 @@ describe('core benchmark', () => {
     const lines: string[] = [];
     const rows = await runCoreBench({
       sizes: [5, 20],
+      pinnedSizes: [20],
       budgetMs: 5,
       referenceBudgetMs: 5,
       print: (line) => lines.push(line),
     });
-    expect(rows.map((row) => row.rules)).toEqual([5, 20]);
+    expect(rows.map((row) => `${row.shape} ${row.format} ${row.rules}`)).toEqual([
+      'mixed when 5',
+      'mixed conditions 5',
+      'mixed when 20',
+      'mixed conditions 20',
+      'pinned when 20',
+      'pinned conditions 20',
+    ]);
     for (const row of rows) {
       expect(row.resultsAgree).toBe(true);
       expect(row.jsonRulesEngineEvents).toBeGreaterThan(0);
       expect(Number.isFinite(row.route)).toBe(true);
     }
-    // One table row per size, after the header and separator.
-    expect(
-      lines.filter((line) => line.startsWith('| 5 ') || line.startsWith('| 20 ')),
-    ).toHaveLength(2);
+    // One table row per case, after the header and separator.
+    expect(lines.filter((line) => /^\| (mixed|pinned) \|/.test(line))).toHaveLength(6);
   });
 
   it('generates the requested number of rules, split into files below the loader limit', () => {
@@ -39,11 +45,14 @@ describe('core benchmark', () => {
     for (const file of workload.files) expect(file.text.length).toBeLessThan(1024 * 1024);
   });
 
-  it('writes hand-written closures that match some generated events and miss others', () => {
-    const rules = toHandWrittenRules(generateWorkload(50).rules);
-    const events = generateEvents(50, 500);
-    const matching = events.filter((event) => rules.some((rule) => rule.matches(event)));
-    expect(matching.length).toBeGreaterThan(0);
-    expect(matching.length).toBeLessThan(events.length);
-  });
+  it.each(['mixed', 'pinned'] as const)(
+    'writes hand-written closures that match some generated events and miss others (%s)',
+    (shape) => {
+      const rules = toHandWrittenRules(generateWorkload(300, { shape }).rules);
+      const events = generateEvents(300, 500, shape);
+      const matching = events.filter((event) => rules.some((rule) => rule.matches(event)));
+      expect(matching.length).toBeGreaterThan(0);
+      expect(matching.length).toBeLessThan(events.length);
+    },
+  );
 });

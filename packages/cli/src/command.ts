@@ -1,5 +1,6 @@
 /** The shape every `exroute` command shares: declared options, generated help, strict parsing. */
 import { parseArgs } from 'node:util';
+import { didYouMean } from '@exroute/core';
 import type { CliIo } from './cli-io.js';
 import { CliUsageError } from './errors.js';
 
@@ -58,8 +59,50 @@ export function parseCommandLine(command: Command, argv: readonly string[]): Par
     });
     return { values: values as ParsedCommand['values'], positionals };
   } catch (error) {
-    throw new CliUsageError(error instanceof Error ? error.message : String(error), command.name);
+    throw new CliUsageError(usageProblem(command, argv, error), command.name);
   }
+}
+
+/**
+ * Node's parser reports problems in its own words (`Unknown option '--formt'. To specify a
+ * positional argument …`); this finds the offending argument and says, in exroute's words, what
+ * is wrong with it, with a did-you-mean over the command's declared options.
+ */
+function usageProblem(command: Command, argv: readonly string[], error: unknown): string {
+  const specs: Readonly<Record<string, OptionSpec>> = { ...command.options, help: HELP_OPTION };
+  const byShort = new Map(
+    Object.entries(specs).flatMap(([name, spec]) =>
+      spec.short !== undefined ? [[spec.short, name] as const] : [],
+    ),
+  );
+  const longNames = Object.keys(specs).map((name) => `--${name}`);
+  for (let index = 0; index < argv.length; index++) {
+    const token = argv[index] ?? '';
+    if (token === '--') break;
+    if (!token.startsWith('-') || token === '-') continue;
+    const long = token.startsWith('--');
+    const name = long ? (token.slice(2).split('=')[0] ?? '') : token.slice(1, 2);
+    const declared = long ? name : byShort.get(name);
+    const spec = declared !== undefined ? specs[declared] : undefined;
+    if (spec === undefined) {
+      const shown = long ? `--${name}` : `-${name}`;
+      const hint = didYouMean(shown, longNames);
+      return `unknown option '${shown}'${hint !== undefined ? ` (${hint})` : `; the options are ${longNames.join(', ')}`}`;
+    }
+    const inlineValue = long ? token.includes('=') : token.length > 2;
+    if (spec.type === 'boolean' && inlineValue && long) {
+      return `--${declared} is a switch and takes no value; remove '=${token.split('=').slice(1).join('=')}'`;
+    }
+    if (spec.type === 'string' && !inlineValue) {
+      const next = argv[index + 1];
+      if (next === undefined || (next.startsWith('-') && next !== '-')) {
+        return `--${declared} needs a value: --${declared} ${spec.valueName ?? 'VALUE'}`;
+      }
+      index += 1;
+    }
+  }
+  const code = (error as { code?: unknown }).code;
+  return `cannot read the options${typeof code === 'string' ? ` (${code})` : ''}`;
 }
 
 /** The `--help` text of `command`, generated from its declaration. */

@@ -1,6 +1,6 @@
 /** The `exroute` dispatcher: picks the command, handles --help/--version and usage errors. */
 import { readFileSync } from 'node:fs';
-import { ExrouteError } from '@exroute/core';
+import { ExrouteError, didYouMean } from '@exroute/core';
 import type { CliIo } from './cli-io.js';
 import { commandHelp, parseCommandLine } from './command.js';
 import type { Command } from './command.js';
@@ -46,7 +46,13 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   }
   const command = COMMANDS.find((c) => c.name === name);
   if (command === undefined) {
-    io.stderr.write(`exroute: unknown command '${name}'\n\n${mainHelp()}`);
+    const hint = didYouMean(
+      name,
+      COMMANDS.map((c) => c.name),
+    );
+    io.stderr.write(
+      `exroute: unknown command '${name}'${hint !== undefined ? ` (${hint})` : ''}\n\n${mainHelp()}`,
+    );
     return ExitCode.invalid;
   }
   try {

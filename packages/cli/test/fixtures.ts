@@ -1,6 +1,7 @@
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import type { NotificationsEmulator } from '@exroute/notifications/emulator';
 
 /** A throw-away project directory of real files. */
 export class TempProject {
@@ -66,3 +67,14 @@ cases:
 
 export const RAW_CLOUDEVENT =
   '{"specversion":"1.0","id":"ce-1","source":"/opentext/notifications/eu","type":"com.opentext.notifications.webhook.delivery_failed","time":"2026-03-02T10:00:00Z","datacontenttype":"application/json","data":{"summary":"webhook delivery failed"}}';
+
+/** The EXROUTE_* delivery settings that point `route --send` at `emulator`. */
+export function emulatorEnv(emulator: NotificationsEmulator): Record<string, string> {
+  return {
+    EXROUTE_NOTIFICATIONS_URL: emulator.url,
+    EXROUTE_AUTH_URL: emulator.authUrl,
+    EXROUTE_TENANT: emulator.tenant,
+    EXROUTE_CLIENT_ID: emulator.clientId,
+    EXROUTE_CLIENT_SECRET: emulator.clientSecret,
+  };
+}

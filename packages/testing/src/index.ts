@@ -38,7 +38,7 @@ export { formatJsonReport } from './report/json.js';
 export { formatJunitReport } from './report/junit.js';
 export { formatExplanation } from './report/explanation-text.js';
 export type { ExplanationTextOptions } from './report/explanation-text.js';
-export { displayPath, formatDiagnosticLine } from './report/display-path.js';
+export { displayDiagnostic, displayPath, formatDiagnosticLine } from './report/display-path.js';
 export { lintRuleSet, evaluationOrder } from './lint/lint-rule-set.js';
 export type { LintOptions } from './lint/lint-rule-set.js';
 export { ruleSetToMermaid, buildRoutingGraph, ANY_EVENT_TYPE } from './graph/mermaid.js';

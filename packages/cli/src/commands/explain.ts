@@ -8,7 +8,13 @@ import { colorEnabled } from '../cli-io.js';
 import type { CliIo } from '../cli-io.js';
 import { CliUsageError } from '../errors.js';
 import { ExitCode } from '../exit-codes.js';
-import { toEvent, positioned } from '../input/event-input.js';
+import {
+  MAPPING_OPTION,
+  NORMALIZE_OPTION,
+  positioned,
+  readEventReading,
+  toEvent,
+} from '../input/event-input.js';
 import { diagnosticsOfError } from '../input/load-rules.js';
 import { parseJsonText } from '../input/parse-json.js';
 import { requireRuleSet } from '../input/require-rule-set.js';
@@ -26,20 +32,24 @@ evaluation order whether it matched, was stopped by an earlier rule or was not e
 for the rules that did not match each condition with the value read from the event; then the
 notifications the event produces. Time operators show the local time and calendar used.
 
-The clock is the current time unless --at freezes it.
+The clock is the current time unless --at freezes it. --matched-only lists only the rules that
+matched (--format json: only those in "rules"). --mapping FILE normalizes a raw Exstream
+payload with your tenant's mapping file (implies --normalize).
 
 Exit codes: 0 explained, 2 usage error, invalid rules or invalid event.`,
   options: {
     rules: RULES_OPTION,
-    normalize: {
-      type: 'boolean',
-      description: 'the input is a raw Exstream payload: normalize it first',
-    },
+    normalize: NORMALIZE_OPTION,
+    mapping: MAPPING_OPTION,
     at: CLOCK_OPTION,
     verbose: {
       type: 'boolean',
       short: 'v',
       description: 'show the condition trees of matched rules too',
+    },
+    'matched-only': {
+      type: 'boolean',
+      description: 'list only the rules that matched (and count the others)',
     },
     format: TEXT_OR_JSON_FORMAT_OPTION,
   },
@@ -53,13 +63,14 @@ Exit codes: 0 explained, 2 usage error, invalid rules or invalid event.`,
     const errorColor = colorEnabled(io.stderr, io.env);
     const loaded = await requireRuleSet(rulePaths, io);
     if (loaded === undefined) return ExitCode.invalid;
+    const reading = await readEventReading(parsed, io);
     const { text, file } = await readEventText(eventPath, io);
     const json = parseJsonText(text, file);
     if ('diagnostic' in json) {
       printDiagnosticLines(io.stderr, [json.diagnostic], errorColor);
       return ExitCode.invalid;
     }
-    const input = toEvent(json.value, flag(parsed, 'normalize'), file, 1);
+    const input = toEvent(json.value, reading, file, 1);
     if ('diagnostics' in input) {
       printDiagnosticLines(io.stderr, input.diagnostics, errorColor);
       return ExitCode.invalid;
@@ -76,10 +87,19 @@ Exit codes: 0 explained, 2 usage error, invalid rules or invalid event.`,
       );
       return ExitCode.invalid;
     }
-    if (format === 'json') io.stdout.write(`${JSON.stringify(explanation, null, 2)}\n`);
+    const matchedOnly = flag(parsed, 'matched-only');
+    const shown = matchedOnly
+      ? { ...explanation, rules: explanation.rules.filter((rule) => rule.outcome === 'matched') }
+      : explanation;
+    if (format === 'json') io.stdout.write(`${JSON.stringify(shown, null, 2)}\n`);
     else {
+      const hidden = explanation.rules.length - shown.rules.length;
       io.stdout.write(
-        `${formatExplanation(explanation, { color: colorEnabled(io.stdout, io.env), verbose: flag(parsed, 'verbose') })}\n`,
+        `${formatExplanation(shown, { color: colorEnabled(io.stdout, io.env), verbose: flag(parsed, 'verbose') })}\n${
+          matchedOnly
+            ? `(${hidden} other rule(s) did not match or were not in effect; drop --matched-only to see why)\n`
+            : ''
+        }`,
       );
     }
     return ExitCode.ok;

@@ -23,7 +23,14 @@ import type { CliIo } from '../cli-io.js';
 import { CliUsageError } from '../errors.js';
 import { ExitCode } from '../exit-codes.js';
 import { DELIVERY_ENV, deliverySettings } from '../input/delivery-settings.js';
-import { positioned, toEvent } from '../input/event-input.js';
+import {
+  MAPPING_OPTION,
+  NORMALIZE_OPTION,
+  positioned,
+  readEventReading,
+  toEvent,
+} from '../input/event-input.js';
+import type { EventReading } from '../input/event-input.js';
 import { diagnosticsOfError } from '../input/load-rules.js';
 import { parseJsonText } from '../input/parse-json.js';
 import { requireRuleSet } from '../input/require-rule-set.js';
@@ -51,9 +58,14 @@ and counted; a summary line on stderr ends the run. On a terminal, inputs over 1
 progress bar on stderr.
 
 --normalize treats each line as a raw Exstream payload (tracking event, orchestration job,
-design-asset change or CloudEvent) and normalizes it first.
+design-asset change or CloudEvent) and normalizes it first. --mapping FILE normalizes with your
+tenant's mapping file (document types, regions, priorities), as the demo does; it implies
+--normalize.
 
 --send also delivers each decision through OpenText Notifications, at least once, with retries.
+A notification deferred by its rule (sendAt later than now, e.g. deferUntil: businessHours) is
+NOT sent: it is reported as EXR_CLI_SEND_DEFERRED, counted, and makes the exit code 1, because
+this command keeps no schedule and sending it now would be early.
 Settings come from flags or, when a flag is absent, from these environment variables:
   ${DELIVERY_ENV.baseUrl.padEnd(28)}--notifications-url   API host, e.g. https://t2api.us.cloudmessaging.opentext.com
   ${DELIVERY_ENV.authUrl.padEnd(28)}--auth-url            token host, e.g. https://us.api.opentext.com
@@ -64,14 +76,12 @@ Settings come from flags or, when a flag is absent, from these environment varia
   ${DELIVERY_ENV.deadLetters.padEnd(28)}--dead-letters        file receiving requests that finally failed
 Secrets are never printed.
 
-Exit codes: 0 every line routed (and delivered), 1 bad lines or undelivered requests,
+Exit codes: 0 every line routed (and delivered), 1 bad lines, undelivered or deferred requests,
 2 usage error, invalid rules or unusable delivery settings.`,
   options: {
     rules: RULES_OPTION,
-    normalize: {
-      type: 'boolean',
-      description: 'lines are raw Exstream payloads: normalize them first',
-    },
+    normalize: NORMALIZE_OPTION,
+    mapping: MAPPING_OPTION,
     at: CLOCK_OPTION,
     send: {
       type: 'boolean',
@@ -120,6 +130,7 @@ Exit codes: 0 every line routed (and delivered), 1 bad lines or undelivered requ
     const errorColor = colorEnabled(io.stderr, io.env);
     const loaded = await requireRuleSet(rulePaths, io);
     if (loaded === undefined) return ExitCode.invalid;
+    const reading = await readEventReading(parsed, io);
     const router = createRouter(loaded.ruleSet, routerOptions);
     const input = openInput(parsed.positionals[0] ?? '-', io);
     let delivery: Delivery | undefined;
@@ -137,25 +148,20 @@ Exit codes: 0 every line routed (and delivered), 1 bad lines or undelivered requ
       io.stderr.isTTY === true && (flag(parsed, 'progress') || input.size >= PROGRESS_MIN_BYTES)
         ? new ProgressBar(io.stderr, input.size)
         : undefined;
-    const counts = await routeLines(
-      input,
-      router,
-      flag(parsed, 'normalize'),
-      io,
-      delivery,
-      progress,
-      errorColor,
-    );
+    const counts = await routeLines(input, router, reading, io, delivery, progress, errorColor);
     progress?.finish();
     const undelivered = delivery !== undefined ? await delivery.finish() : 0;
     io.stderr.write(
       `routed ${counts.routed} events from ${counts.lines} lines; ${counts.bad} bad lines${
         delivery !== undefined
-          ? `; ${delivery.delivered} requests delivered, ${undelivered} not delivered`
+          ? `; ${delivery.delivered} requests delivered, ${undelivered} not delivered${
+              delivery.deferred > 0 ? `, ${delivery.deferred} deferred (not sent)` : ''
+            }`
           : ''
       }\n`,
     );
-    return counts.bad > 0 || undelivered > 0 ? ExitCode.failures : ExitCode.ok;
+    const unsent = undelivered + (delivery?.deferred ?? 0);
+    return counts.bad > 0 || unsent > 0 ? ExitCode.failures : ExitCode.ok;
   },
 };
 
@@ -192,7 +198,7 @@ function openInput(path: string, io: CliIo): LineInput {
 async function routeLines(
   input: LineInput,
   router: Router,
-  normalizeRaw: boolean,
+  reading: EventReading,
   io: CliIo,
   delivery: Delivery | undefined,
   progress: ProgressBar | undefined,
@@ -227,7 +233,7 @@ async function routeLines(
       reportBad([json.diagnostic]);
       continue;
     }
-    const parsed = toEvent(json.value, normalizeRaw, input.file, lineNumber);
+    const parsed = toEvent(json.value, reading, input.file, lineNumber);
     if ('diagnostics' in parsed) {
       reportBad(parsed.diagnostics);
       continue;
@@ -248,7 +254,7 @@ async function routeLines(
         mapping.diagnostics.map((d) => positioned(d, input.file, lineNumber)),
         color,
       );
-      await delivery.add(mapping.requests);
+      await delivery.add(mapping.requests, input.file, lineNumber);
     }
   }
   return counts;
@@ -264,6 +270,8 @@ async function writeWithBackpressure(out: CliIo['stdout'], text: string): Promis
 class Delivery {
   delivered = 0;
   failed = 0;
+  /** Requests held back because their `sendAt` is in the future. */
+  deferred = 0;
   private pending: NotificationRequest[] = [];
   private readonly client: NotificationsClient;
   private readonly closers: (() => Promise<void>)[];
@@ -310,8 +318,28 @@ class Delivery {
     return delivery;
   }
 
-  async add(requests: readonly NotificationRequest[]): Promise<void> {
-    this.pending.push(...requests);
+  /**
+   * Queues the requests that are due now. A request whose `sendAt` is still in the future is
+   * held back and reported: this command runs once and keeps no schedule, and sending it now
+   * would deliver it earlier than the rules allow.
+   */
+  async add(requests: readonly NotificationRequest[], file: string, line: number): Promise<void> {
+    const now = Date.now();
+    for (const request of requests) {
+      if (request.sendAt !== undefined && Date.parse(request.sendAt) > now) {
+        this.deferred += 1;
+        this.report({
+          code: 'EXR_CLI_SEND_DEFERRED',
+          severity: 'warning',
+          message: `not sent: ${request.origin.template} on ${request.channel} for event ${request.origin.eventId} is deferred until ${request.sendAt}, and 'route --send' sends only what is due now (run it again from that time, or deliver through a scheduler)`,
+          file,
+          line,
+          column: 1,
+        });
+        continue;
+      }
+      this.pending.push(request);
+    }
     if (this.pending.length >= SEND_BATCH) await this.flush();
   }
 

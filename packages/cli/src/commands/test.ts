@@ -27,6 +27,9 @@ Runs every case of the suite files given (directories are searched recursively f
 the real router with the clock frozen at its \`at\`, and compares the decision with \`expect\`.
 A failure prints the expectation, what happened, and the explain trace of the event.
 
+With --filter, coverage (and --min-coverage) counts only the selected cases: a rule that only
+unselected cases exercise counts as not matched.
+
 Reporters: pretty (default, for people), json (the full result), junit (for CI servers).
 With --output the report goes to FILE and a pretty summary to stdout.
 --format json is the same as --reporter json.
@@ -60,7 +63,7 @@ Exit codes: 0 all cases passed (and coverage met), 1 failed cases or coverage be
     filter: {
       type: 'string',
       valueName: 'TEXT',
-      description: 'run only cases whose name contains TEXT',
+      description: 'run only cases whose name contains TEXT (coverage then counts only them)',
     },
   },
   async run(parsed, io) {
@@ -74,6 +77,7 @@ Exit codes: 0 all cases passed (and coverage met), 1 failed cases or coverage be
     );
     const coverageOptions = {
       coverage: flag(parsed, 'coverage'),
+      ...(filter !== undefined ? { filter } : {}),
       ...(minCoverage !== undefined ? { minCoverage } : {}),
     };
     const render = (color: boolean): string =>

@@ -1,5 +1,5 @@
 import type { Diagnostic } from '@exroute/core';
-import { displayPath, formatDiagnosticLine } from '@exroute/testing';
+import { displayDiagnostic, displayPath, formatDiagnosticLine } from '@exroute/testing';
 import type { CliOutput } from '../cli-io.js';
 
 /** Counts of a diagnostic list. */
@@ -53,9 +53,7 @@ export function diagnosticsJson(
       files: files.map((file) => displayPath(file)),
       errors: counts.errors,
       warnings: counts.warnings,
-      diagnostics: diagnostics.map((d) =>
-        d.file !== undefined ? { ...d, file: displayPath(d.file) } : d,
-      ),
+      diagnostics: diagnostics.map((d) => displayDiagnostic(d)),
     },
     null,
     2,

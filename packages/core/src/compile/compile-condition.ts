@@ -9,8 +9,14 @@ import type {
   PreparedComparison,
   ValueKind,
 } from '../operators/operator.js';
+import { PRIORITIES } from '../model/event.js';
+import type { Priority } from '../model/event.js';
 import { equal } from '../operators/equal.js';
+import { inOperator } from '../operators/in.js';
 import { notEqual } from '../operators/not-equal.js';
+import { notIn } from '../operators/not-in.js';
+import { atLeast, atMost } from '../operators/priority-order.js';
+import { within } from '../operators/within.js';
 import { buildComparison, parseOperator } from '../operators/registry.js';
 import type { ParsedOperator } from '../operators/registry.js';
 import { parseSimplePath } from '../paths/simple-path.js';
@@ -257,7 +263,8 @@ export class ConditionCompiler {
     this.checkLiteral(parsed, value, location, pointer);
     const prepared = prepareLiteral(parsed, value, this.context);
     return {
-      test: inlineLiteralTest(parsed, read, value) ?? ((scope) => prepared(read(scope))),
+      test:
+        inlineLiteralTest(parsed, read, value, this.context) ?? ((scope) => prepared(read(scope))),
       trace: (scope) => {
         const actual = read(scope);
         const trace = { ...withPath, actual, expected: value, result: prepared(actual) };
@@ -403,20 +410,69 @@ function withNote(trace: ConditionTrace, note: string | undefined): ConditionTra
   return note === undefined ? trace : { ...trace, note };
 }
 
+/** Lists up to this long are compared element by element; longer ones through a Set. */
+const SMALL_LIST = 4;
+
 /**
- * The hottest leaves, `equal` / `notEqual` against a literal without decorators, as one closure:
- * the same `===` the operator files define, minus two calls per evaluation.
+ * The hottest leaves — a literal, no decorator — as one closure that reads the fact and decides,
+ * with no call to an operator in between: `equal` / `notEqual` as `===`; `in` / `notIn` as a
+ * chain of `===` for short lists and a `Set` for longer ones; `within` and `atLeast` /
+ * `atMost` as a `Set` of the values that hold. Each agrees with json-rules-engine exactly:
+ * `indexOf` and `===` never find NaN, so NaN is left out of the lists and sets (where a Set
+ * would find it), and `Set`'s SameValueZero otherwise is `===` (`-0` equals `0` in both).
  */
 function inlineLiteralTest(
   parsed: ParsedOperator,
   read: FactReader,
   value: unknown,
+  context: OperatorContext,
 ): ((scope: EvaluationScope) => boolean) | undefined {
   if (parsed.decorators.length > 0) return undefined;
-  const literal = internString(value);
-  if (parsed.base === equal) return (scope) => read(scope) === literal;
-  if (parsed.base === notEqual) return (scope) => read(scope) !== literal;
+  const { base } = parsed;
+  if (base === equal || base === notEqual) {
+    const literal = internString(value);
+    return base === equal ? (scope) => read(scope) === literal : (scope) => read(scope) !== literal;
+  }
+  if ((base === inOperator || base === notIn) && Array.isArray(value)) {
+    const holds = memberTest(value.filter((v) => v === v).map(internString));
+    return base === inOperator ? (scope) => holds(read(scope)) : (scope) => !holds(read(scope));
+  }
+  if (base === within && typeof value === 'string') {
+    // Only strings are members, so a value of any other type is never found.
+    const members = new Set<unknown>(
+      [value, ...(context.regionMembers.get(value) ?? [])].map(internString),
+    );
+    return (scope) => members.has(read(scope));
+  }
+  if ((base === atLeast || base === atMost) && PRIORITIES.includes(value as Priority)) {
+    const rank = PRIORITIES.indexOf(value as Priority);
+    const allowed = new Set<unknown>(
+      PRIORITIES.filter((_, i) => (base === atLeast ? i >= rank : i <= rank)),
+    );
+    return (scope) => allowed.has(read(scope));
+  }
   return undefined;
+}
+
+/** `list.includes(v)` for a NaN-free list: unrolled `===` when short, a `Set` when long. */
+function memberTest(list: readonly unknown[]): (value: unknown) => boolean {
+  if (list.length > SMALL_LIST) {
+    const set = new Set(list);
+    return (v) => set.has(v);
+  }
+  const [a, b, c, d] = list;
+  switch (list.length) {
+    case 0:
+      return () => false;
+    case 1:
+      return (v) => v === a;
+    case 2:
+      return (v) => v === a || v === b;
+    case 3:
+      return (v) => v === a || v === b || v === c;
+    default:
+      return (v) => v === a || v === b || v === c || v === d;
+  }
 }
 
 /** Whether a literal has the shape `prepare` / `checkValue` expect for the operator's value kind. */

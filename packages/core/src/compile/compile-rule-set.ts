@@ -34,7 +34,10 @@ export function compileRuleSet(ruleSet: RuleSet): CompiledRuleSet {
   const conditions = plan.rules.map(({ rule }) =>
     compiler.compile(rule.condition, rule.location, '/condition'),
   );
-  const index = new RuleIndex(plan.rules.map(({ rule }) => rule));
+  const index = new RuleIndex(
+    plan.rules.map(({ rule }) => rule.condition),
+    { sharedConditions: ruleSet.sharedConditions, regionMembers: context.regionMembers },
+  );
   report.throwIfAny();
   return { plan, conditions, index };
 }

@@ -1,7 +1,8 @@
 import type { Diagnostic } from '../model/diagnostic.js';
 import { RuleSetError } from '../model/errors.js';
 import type { RuleSet } from '../model/rule-set.js';
-import { ruleFileValidator } from '../schema/ruleset-schema.js';
+import { ruleFileValidator, ruleValidator } from '../schema/ruleset-schema.js';
+import type { ErrorObject } from 'ajv';
 import { checkDefinitions } from '../validate/check-definitions.js';
 import { collectFile, emptyDefinitions } from '../validate/collect-definitions.js';
 import { fromPointer } from '../validate/json-pointer.js';
@@ -63,6 +64,7 @@ function runChecks(
   const positions = new Map<string, SourcePositions>();
   const reporter = new LocatedReporter(positions, report);
   const definitions = emptyDefinitions();
+  const values = new Map<string, unknown>();
   for (const source of distinctFilenames(sources)) {
     const parsed = parseYamlSource(source, report);
     if (parsed === undefined) {
@@ -70,6 +72,7 @@ function runChecks(
       continue;
     }
     positions.set(parsed.file, parsed.positions);
+    values.set(parsed.file, parsed.value);
     if (checkFileStructure(parsed, reporter))
       collectFile(parsed.file, parsed.value, definitions, reporter);
     else definitions.files.push(parsed.file);
@@ -84,6 +87,7 @@ function runChecks(
     locate: (file, pointer) => reporter.locate({ file, segments: fromPointer(pointer) }),
     hasErrors: () => diagnostics.some((d) => d.severity === 'error'),
   });
+  nameRules(diagnostics, values);
   const order = new Map(definitions.files.map((file, index) => [file, index]));
   diagnostics.sort(
     (a, b) =>
@@ -110,6 +114,30 @@ function runChecks(
     warnings: diagnostics.filter((d) => d.severity === 'warning'),
   };
   return { ruleSet, diagnostics };
+}
+
+/**
+ * Prefixes the message of every diagnostic inside a rule with the rule's index and id
+ * (`rules[3] 'review-billing-de': …`): a pointer such as /rules/3/notify/0 is exact, but a person
+ * looks for the rule by its id.
+ */
+function nameRules(diagnostics: Diagnostic[], values: ReadonlyMap<string, unknown>): void {
+  diagnostics.forEach((diagnostic, index) => {
+    const match = /^\/rules\/(\d+)(?:\/|$)/.exec(diagnostic.pointer ?? '');
+    if (match === null || diagnostic.file === undefined) return;
+    const data = values.get(diagnostic.file);
+    const rules =
+      typeof data === 'object' && data !== null && !Array.isArray(data)
+        ? (data as { rules?: unknown }).rules
+        : undefined;
+    const rule = Array.isArray(rules) ? (rules[Number(match[1])] as unknown) : undefined;
+    const id =
+      typeof rule === 'object' && rule !== null && !Array.isArray(rule)
+        ? (rule as { id?: unknown }).id
+        : undefined;
+    const name = `rules[${match[1]}]${typeof id === 'string' && id.length <= 200 ? ` '${id}'` : ''}`;
+    diagnostics[index] = { ...diagnostic, message: `${name}: ${diagnostic.message}` };
+  });
 }
 
 /**
@@ -142,8 +170,31 @@ function checkFileStructure(parsed: ParsedRuleFile, reporter: LocatedReporter): 
     );
     return false;
   }
-  reportStructureAndSchema(value, file, reporter, ruleFileValidator());
+  reportStructureAndSchema(value, file, reporter, schemaErrors);
   return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+/**
+ * Every JSON Schema error of one file's data: the file with its `rules` list validated one rule
+ * at a time (see `ruleValidator`), so the cost stays linear in the number of errors.
+ */
+function schemaErrors(value: unknown): ErrorObject[] {
+  const validate = ruleFileValidator();
+  const record = value as Record<string, unknown>;
+  const rules = record !== null && typeof record === 'object' ? record['rules'] : undefined;
+  if (!Array.isArray(rules) || rules.length === 0) {
+    return validate(value) ? [] : [...(validate.errors ?? [])];
+  }
+  const errors: ErrorObject[] = [];
+  if (!validate({ ...record, rules: [] })) errors.push(...(validate.errors ?? []));
+  const validateRule = ruleValidator();
+  rules.forEach((rule: unknown, index) => {
+    if (validateRule(rule)) return;
+    for (const error of validateRule.errors ?? []) {
+      errors.push({ ...error, instancePath: `/rules/${index}${error.instancePath}` });
+    }
+  });
+  return errors;
 }
 
 /**

@@ -1,5 +1,5 @@
 import { Ajv } from 'ajv';
-import type { ValidateFunction } from 'ajv';
+import type { ErrorObject, ValidateFunction } from 'ajv';
 import type { Diagnostic } from '../model/diagnostic.js';
 import { findStructureProblems } from '../validate/structure-walk.js';
 import { toPointer } from '../validate/json-pointer.js';
@@ -50,7 +50,10 @@ export function checkYamlDocument(source: RuleSource, schema: object): CheckedYa
   if (parsed === undefined) return { diagnostics };
   const positions = new Map<string, SourcePositions>([[parsed.file, parsed.positions]]);
   const reporter = new LocatedReporter(positions, report);
-  reportStructureAndSchema(parsed.value, parsed.file, reporter, validatorFor(schema));
+  const validate = validatorFor(schema);
+  reportStructureAndSchema(parsed.value, parsed.file, reporter, (value) =>
+    validate(value) ? [] : (validate.errors ?? []),
+  );
   return diagnostics.some((d) => d.severity === 'error')
     ? { diagnostics }
     : { value: parsed.value, diagnostics };
@@ -64,7 +67,7 @@ export function reportStructureAndSchema(
   value: unknown,
   file: string,
   reporter: LocatedReporter,
-  validate: ValidateFunction,
+  schemaErrors: (value: unknown) => readonly ErrorObject[],
 ): void {
   const forbidden = new Set<string>();
   for (const finding of findStructureProblems(value, MAX_YAML_DEPTH + 1)) {
@@ -78,8 +81,7 @@ export function reportStructureAndSchema(
       { at: 'key' },
     );
   }
-  if (validate(value)) return;
-  for (const problem of describeSchemaErrors(validate.errors ?? [])) {
+  for (const problem of describeSchemaErrors(schemaErrors(value))) {
     if (
       problem.code === 'EXR_SCHEMA_UNKNOWN_KEY' &&
       forbidden.has(toPointer(problem.target.segments))

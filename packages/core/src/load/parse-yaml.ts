@@ -9,6 +9,7 @@ import {
 } from './limits.js';
 import { FILE_START, SourcePositions } from './source-positions.js';
 import type { LineColumn } from './source-positions.js';
+import { explainIndentation } from './yaml-indentation.js';
 
 /** The text of one rule file and the name it is reported under. */
 export interface RuleSource {
@@ -60,7 +61,7 @@ export function parseYamlSource(source: RuleSource, report: Report): ParsedRuleF
     return undefined;
   }
   const positions = new SourcePositions(file, doc, lineCounter, source.text);
-  let failed = reportYamlProblems(doc, positions, report);
+  let failed = reportYamlProblems(doc, positions, report, source.text);
   if (!failed) failed = !checkTree(doc, positions, report);
   if (!failed) {
     for (const offset of duplicateKeyOffsets(doc)) {
@@ -137,10 +138,20 @@ const YAML_ERROR_CODES: Readonly<Record<string, string>> = {
 
 const MAX_PARSER_DIAGNOSTICS = 20;
 
-/** Reports the parser's errors and warnings (all fatal); true when there was any. */
-function reportYamlProblems(doc: Document, positions: SourcePositions, report: Report): boolean {
+/**
+ * Reports the parser's errors and warnings (all fatal); true when there was any. A wrongly
+ * indented line is reported once, at that line, in words (see yaml-indentation.ts), however
+ * many parser errors it causes.
+ */
+function reportYamlProblems(
+  doc: Document,
+  positions: SourcePositions,
+  report: Report,
+  text: string,
+): boolean {
   const problems: YAMLError[] = [...doc.errors, ...doc.warnings];
   const seenCodes = new Set<string>();
+  const indentedLines = new Set<number>();
   let reported = 0;
   for (const problem of problems) {
     const code =
@@ -149,8 +160,24 @@ function reportYamlProblems(doc: Document, positions: SourcePositions, report: R
     // A stack-exhaustion cascade repeats once per nesting level; one report says it all.
     if (code === 'EXR_YAML_TOO_DEEP' && seenCodes.has(code)) continue;
     seenCodes.add(code);
-    if (reported++ >= MAX_PARSER_DIAGNOSTICS) break;
+    if (reported >= MAX_PARSER_DIAGNOSTICS) break;
     const where = positions.atOffset(problem.pos[0]);
+    const indentation = explainIndentation(text, problem.code, where.line);
+    if (indentation !== undefined) {
+      if (indentedLines.has(indentation.line)) continue;
+      indentedLines.add(indentation.line);
+      if (reported++ >= MAX_PARSER_DIAGNOSTICS) break;
+      report({
+        code: 'EXR_YAML_INDENTATION',
+        severity: 'error',
+        message: indentation.message,
+        file: positions.file,
+        line: indentation.line,
+        column: indentation.column,
+      });
+      continue;
+    }
+    if (reported++ >= MAX_PARSER_DIAGNOSTICS) break;
     report({
       code,
       severity: 'error',
@@ -175,6 +202,9 @@ function yamlMessage(code: string, problem: YAMLError): string {
     case 'EXR_YAML_WARNING':
       return `${detail}; rule files must parse without warnings`;
     default:
+      if (problem.code === 'TAB_AS_INDENT') {
+        return 'this line is indented with a tab, and YAML allows only spaces for indentation; replace the tab with spaces';
+      }
       return `${detail}; fix the YAML syntax here`;
   }
 }

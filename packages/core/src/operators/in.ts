@@ -12,7 +12,8 @@ export const inOperator: OperatorDefinition = {
     return index !== undefined && index > -1;
   },
   prepare: (value) => {
-    const set = new Set(value as unknown[]);
-    return (a) => set.has(a) && !Number.isNaN(a);
+    // indexOf never finds NaN, a Set would: leave it out.
+    const set = new Set((value as unknown[]).filter((v) => v === v));
+    return (a) => set.has(a);
   },
 };

@@ -9,7 +9,8 @@ export const notIn: OperatorDefinition = {
   allowsFactValue: true,
   evaluate: (a, b) => indexOfIn(b, a) === -1,
   prepare: (value) => {
-    const set = new Set(value as unknown[]);
-    return (a) => !set.has(a) || Number.isNaN(a);
+    // indexOf never finds NaN, a Set would: leave it out.
+    const set = new Set((value as unknown[]).filter((v) => v === v));
+    return (a) => !set.has(a);
   },
 };

@@ -119,7 +119,8 @@ class CompiledRouter implements Router {
       const rank = candidates[c]!;
       const rule = plan.rules[rank]!;
       if (rule.isEffective !== undefined && !rule.isEffective(scope.now())) continue;
-      if (!conditions[rank]!.test(scope)) continue;
+      // An exact rule's condition is its pins, which `collect` has just checked.
+      if (!index.isExact(rank) && !conditions[rank]!.test(scope)) continue;
       matched[matchedCount++] = rank;
       if (rule.stop) break;
     }
@@ -129,8 +130,11 @@ class CompiledRouter implements Router {
   /** Rejects what is not an event: schema violations when validating, non-objects always. */
   private check(event: unknown): void {
     if (this.validates) {
-      const problems = validateEvent(event).filter((d) => d.severity === 'error');
-      if (problems.length > 0) throw new EventValidationError(problems);
+      const problems = validateEvent(event);
+      // A valid event costs no filtered copy.
+      if (problems.length === 0) return;
+      const errors = problems.filter((d) => d.severity === 'error');
+      if (errors.length > 0) throw new EventValidationError(errors);
     } else if (event === null || typeof event !== 'object' || Array.isArray(event)) {
       throw new EventValidationError([
         {

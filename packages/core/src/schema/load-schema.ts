@@ -49,20 +49,57 @@ function digitsAt(text: string, start: number, count: number): number {
 }
 
 /**
+ * ajv's console logger, minus its notice that the `unicode` option is deprecated: exroute sets it
+ * on purpose for `quickEventValidator`, and a library must not print on every start.
+ */
+const QUIET_ABOUT_UNICODE = {
+  log: console.log.bind(console),
+  warn: (...args: unknown[]): void => {
+    if (!String(args[0]).includes('option unicode')) console.warn(...args);
+  },
+  error: console.error.bind(console),
+};
+
+/**
  * Compiles a shipped schema with ajv in strict mode, `$data` off, and the one format exroute's
- * schemas use (`date-time`, checked without regular-expression backtracking risk).
+ * schemas use (`date-time`, checked without regular-expression backtracking risk); string
+ * lengths in code points, as JSON Schema defines them, unless told to count UTF-16 units.
  */
 export function compileShippedSchema(
   name: 'ruleset.schema.json' | 'event.schema.json',
   allErrors: boolean,
+  lengthIn: 'code points' | 'UTF-16 units' = 'code points',
 ): ValidateFunction {
+  return shippedSchemaAjv(allErrors, lengthIn).compile(readShippedSchema(name));
+}
+
+function shippedSchemaAjv(
+  allErrors: boolean,
+  lengthIn: 'code points' | 'UTF-16 units' = 'code points',
+): Ajv {
   const ajv = new Ajv({
     strict: true,
     allowUnionTypes: true,
     $data: false,
     allErrors,
     verbose: true,
+    // JSON Schema counts code points; `.length` (UTF-16 units) is cheaper and never fewer.
+    ...(lengthIn === 'code points' ? {} : { unicode: false, logger: QUIET_ABOUT_UNICODE }),
   });
   ajv.addFormat('date-time', { type: 'string', validate: isRfc3339DateTime });
-  return ajv.compile(readShippedSchema(name));
+  return ajv;
+}
+
+/** Like `compileShippedSchema`, for one entry of the schema's `definitions`. */
+export function compileShippedSchemaDefinition(
+  name: 'ruleset.schema.json',
+  definition: string,
+  allErrors: boolean,
+): ValidateFunction {
+  const ajv = shippedSchemaAjv(allErrors);
+  const schema = readShippedSchema(name) as { $id?: string };
+  ajv.addSchema(schema);
+  const validate = ajv.getSchema(`${schema.$id ?? ''}#/definitions/${definition}`);
+  if (validate === undefined) throw new Error(`schema ${name} has no definition ${definition}`);
+  return validate;
 }

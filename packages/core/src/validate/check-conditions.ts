@@ -268,6 +268,48 @@ export function checkLeaf(
       at: places.value.at,
       hint: problem.hint,
     });
+    return;
+  }
+  if (leaf.fact === 'region' && leaf.path === undefined && parsed.decorators.length === 0) {
+    checkRegionValues(parsed.base.name, leaf.value, places.value, context);
+  }
+}
+
+/** Operators whose literal value is compared with the event's region as is (or item by item). */
+const REGION_COMPARISONS: ReadonlySet<string> = new Set(['equal', 'notEqual', 'in', 'notIn']);
+
+/**
+ * A rule set that declares `regions` names its region codes there, so `region: DEU` or
+ * `region: 49` next to them is almost certainly a typo that silently never matches: warn, at
+ * the value, with the closest declared code.
+ */
+function checkRegionValues(
+  operator: string,
+  value: unknown,
+  where: PointedPlace,
+  context: ConditionCheckContext,
+): void {
+  const { regions } = context.names;
+  if (regions.size === 0 || !REGION_COMPARISONS.has(operator)) return;
+  const items = Array.isArray(value)
+    ? (value as unknown[]).map((item, index) => ({
+        item,
+        place: { file: where.place.file, segments: [...where.place.segments, index] },
+        at: 'value' as const,
+      }))
+    : [{ item: value, place: where.place, at: where.at }];
+  for (const { item, place, at } of items) {
+    if (typeof item === 'string' && regions.has(item)) continue;
+    if (typeof item !== 'string' && typeof item !== 'number') continue;
+    const shown = typeof item === 'string' ? `'${item}'` : String(item);
+    context.reporter.warning(
+      'EXR_REGION_NOT_DECLARED',
+      `region ${shown} is not declared under regions, so no event from a declared region matches it${
+        typeof item === 'number' ? '; region codes are text such as DE' : ''
+      }`,
+      place,
+      { at, hint: didYouMean(String(item), regions) },
+    );
   }
 }
 

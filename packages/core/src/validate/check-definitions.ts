@@ -27,6 +27,7 @@ import type {
   SharedConditionDraft,
 } from './collect-definitions.js';
 import { checkWhen } from './check-when.js';
+import { ADDRESS_CHANNELS } from './collect-definitions.js';
 import { didYouMean } from './did-you-mean.js';
 import { findCycles } from './find-cycles.js';
 import { fromPointer } from './json-pointer.js';
@@ -444,9 +445,12 @@ function checkNotify(
     );
   }
   const ownChannels = Array.isArray(entry['channels']) ? stringList(entry['channels']) : undefined;
+  // An unknown channel (`e-mail`) is the schema's finding; no address or template can have it.
+  const knownChannel = (channel: string): boolean =>
+    (ADDRESS_CHANNELS as readonly string[]).includes(channel);
   if (ownChannels !== undefined && template !== undefined) {
     ownChannels.forEach((channel, index) => {
-      if (template.channels.includes(channel)) return;
+      if (template.channels.includes(channel) || !knownChannel(channel)) return;
       reporter.warning(
         'EXR_CHANNEL_NOT_IN_TEMPLATE',
         `template '${template.key}' does not list channel '${channel}'; check the template exists on that channel in Notifications`,
@@ -464,7 +468,7 @@ function checkNotify(
     warned.add(combination);
     for (const { leaf, via } of expandRecipient(key, defs.recipients)) {
       for (const channel of channels) {
-        if ((leaf.addresses[channel]?.length ?? 0) > 0) continue;
+        if ((leaf.addresses[channel]?.length ?? 0) > 0 || !knownChannel(channel)) continue;
         if (warned.has(`${leaf.key}\u0001${channel}`)) continue;
         warned.add(`${leaf.key}\u0001${channel}`);
         reporter.warning(

@@ -55,6 +55,12 @@ export const LOADER_DIAGNOSTIC_CODES = {
     meaning: 'The file has no content (or only comments).',
     fix: 'Start it with `apiVersion: exroute/v1`, or delete it.',
   },
+  EXR_YAML_INDENTATION: {
+    severity: 'error',
+    meaning:
+      'A line is indented so that it lines up with no key above it, so YAML cannot tell which mapping it belongs to (reported once, at that line).',
+    fix: 'Indent it by one of the columns the message offers: beside the key it belongs with.',
+  },
   EXR_YAML_SYNTAX: {
     severity: 'error',
     meaning:
@@ -192,6 +198,12 @@ export const LOADER_DIAGNOSTIC_CODES = {
     severity: 'error',
     meaning: '`within` names a region that is neither a group nor a member of one in `regions`.',
     fix: 'Add it to `regions` or fix the name.',
+  },
+  EXR_REGION_NOT_DECLARED: {
+    severity: 'warning',
+    meaning:
+      'A rule compares `region` with a code (`region: DEU`, `region: 49`, `in: [UK, DEU]`) that is not declared under `regions`, while the rule set declares regions: usually a typo, and the comparison never matches a declared region.',
+    fix: 'Use a declared code (see the hint), or add the code to a group under `regions`.',
   },
   EXR_UNKNOWN_CALENDAR: {
     severity: 'error',

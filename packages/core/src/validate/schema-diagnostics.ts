@@ -78,9 +78,12 @@ function describeSchemaError(error: ErrorObject): SchemaProblem {
     case 'enum': {
       const allowed = (params['allowedValues'] as unknown[]).map(String);
       const hint = typeof error.data === 'string' ? didYouMean(error.data, allowed) : undefined;
+      const channel = segments.at(-2) === 'channels' && typeof error.data === 'string';
       return {
         code: 'EXR_SCHEMA_ENUM',
-        message: `${where} must be one of: ${allowed.join(', ')}`,
+        message: channel
+          ? `unknown channel '${String(error.data)}' at ${where}; channels are: ${allowed.join(', ')}`
+          : `${where} must be one of: ${allowed.join(', ')}`,
         ...(hint !== undefined ? { hint } : {}),
         target: { segments, at: 'value' },
       };

@@ -1,8 +1,9 @@
 import type { ErrorObject } from 'ajv';
 import type { Diagnostic } from '../model/diagnostic.js';
 import { MAX_EVENT_DEPTH, MAX_EVENT_VALUES } from '../load/limits.js';
-import { eventValidator } from '../schema/event-schema.js';
+import { eventValidator, quickEventValidator } from '../schema/event-schema.js';
 import { findStructureProblems, scanStructure } from './structure-walk.js';
+import { didYouMean } from './did-you-mean.js';
 import { fromPointer, toPointer } from './json-pointer.js';
 
 /**
@@ -64,8 +65,12 @@ function checkEvent(event: unknown): Diagnostic[] {
       );
   }
   const validate = eventValidator();
-  if (validate(event)) return [];
-  return (validate.errors ?? []).map(describeEventError);
+  // The quick validator accepts only valid events; what it rejects the exact one decides.
+  if (quickEventValidator()(event) || validate(event)) return [];
+  const fields = Object.keys(
+    (validate.schema as { properties?: Record<string, unknown> }).properties ?? {},
+  );
+  return (validate.errors ?? []).map((error) => describeEventError(error, fields));
 }
 
 function tooLarge(): Diagnostic {
@@ -86,7 +91,7 @@ function tooDeep(): Diagnostic {
   };
 }
 
-function describeEventError(error: ErrorObject): Diagnostic {
+function describeEventError(error: ErrorObject, fields: readonly string[]): Diagnostic {
   const params = error.params as Record<string, unknown>;
   const pointer = error.instancePath;
   const field = pointer === '' ? 'the event' : `'${fromPointer(pointer).join('.')}'`;
@@ -98,13 +103,18 @@ function describeEventError(error: ErrorObject): Diagnostic {
         message: `the event needs the field '${String(params['missingProperty'])}'`,
         pointer: `${pointer}/${String(params['missingProperty'])}`,
       };
-    case 'additionalProperties':
+    case 'additionalProperties': {
+      const unknown = String(params['additionalProperty']);
+      // Only the top level is closed, so the known fields are the event's own.
+      const hint = pointer === '' ? didYouMean(unknown, fields) : undefined;
       return {
         code: 'EXR_EVENT_UNKNOWN_FIELD',
         severity: 'error',
-        message: `'${String(params['additionalProperty'])}' is not a NormalizedEvent field; put type-specific fields under data`,
-        pointer: `${pointer}/${String(params['additionalProperty'])}`,
+        message: `'${unknown}' is not a NormalizedEvent field; put type-specific fields under data`,
+        pointer: `${pointer}/${unknown}`,
+        ...(hint !== undefined ? { hint } : {}),
       };
+    }
     default:
       return {
         code: 'EXR_EVENT_INVALID_FIELD',

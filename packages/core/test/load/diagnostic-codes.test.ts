@@ -212,6 +212,20 @@ const cases: CodeCase[] = [
     hint: "did you mean 'EMEA'?",
   },
   {
+    code: 'EXR_REGION_NOT_DECLARED',
+    sources: rule(`${NOTIFY}    when: { region: DEU }\n`),
+    line: 10,
+    column: 21,
+    hint: "did you mean 'DE'?",
+    severity: 'warning',
+  },
+  {
+    code: 'EXR_YAML_INDENTATION',
+    sources: rule(`${NOTIFY}     when: { region: DE }\n`),
+    line: 10,
+    column: 6,
+  },
+  {
     code: 'EXR_UNKNOWN_CALENDAR',
     sources: 'apiVersion: exroute/v1\nregionCalendars:\n  UK: uk-ofice\n',
     line: 3,

@@ -465,4 +465,21 @@ describe('found by fuzzing: shapes that cost quadratic time or overflowed the st
     );
     expect(typo.map((d) => d.hint)).toEqual(["did you mean 'legal-team'?"]);
   }, 60_000);
+
+  it('reports 9 000 schema errors in time linear in their number (ajv concatenates per $ref)', () => {
+    const rules = Array.from({ length: 3_000 }, (_, i) => `  - { id: r${i}, x: 1, y: 2 }\n`).join(
+      '',
+    );
+    const found = measured('3 000 rules × 3 schema errors', () =>
+      diagnose(`apiVersion: exroute/v1\nrules:\n${rules}`),
+    );
+    expect(found).toHaveLength(9_000);
+    // Still located at the rule they belong to.
+    expect(
+      found
+        .filter((d) => d.line === 3_002)
+        .map((d) => d.code)
+        .sort(),
+    ).toEqual(['EXR_SCHEMA_MISSING_KEY', 'EXR_SCHEMA_UNKNOWN_KEY', 'EXR_SCHEMA_UNKNOWN_KEY']);
+  }, 60_000);
 });

@@ -1,4 +1,4 @@
-import { isAbsolute, relative } from 'node:path';
+import { isAbsolute, relative, sep } from 'node:path';
 import { formatDiagnostic } from '@exroute/core';
 import type { Diagnostic } from '@exroute/core';
 
@@ -9,11 +9,23 @@ export function displayPath(file: string, cwd: string = process.cwd()): string {
   return shown.startsWith('..') || isAbsolute(shown) ? file : shown;
 }
 
-/** `file:line:column  CODE  message` with the file shown relative to the working directory. */
+/**
+ * `diagnostic` as it is shown: its file, and the files its message and hint mention (a rule
+ * defined twice, a shadowing rule), relative to the working directory when below it — so one
+ * finding never mixes relative and absolute paths.
+ */
+export function displayDiagnostic(diagnostic: Diagnostic, cwd: string = process.cwd()): Diagnostic {
+  const prefix = cwd.endsWith(sep) ? cwd : `${cwd}${sep}`;
+  const shorten = (text: string): string => text.split(prefix).join('');
+  return {
+    ...diagnostic,
+    ...(diagnostic.file !== undefined ? { file: displayPath(diagnostic.file, cwd) } : {}),
+    message: shorten(diagnostic.message),
+    ...(diagnostic.hint !== undefined ? { hint: shorten(diagnostic.hint) } : {}),
+  };
+}
+
+/** `file:line:column  CODE  message` with every path shown as `displayDiagnostic` shows it. */
 export function formatDiagnosticLine(diagnostic: Diagnostic, cwd?: string): string {
-  return formatDiagnostic(
-    diagnostic.file !== undefined
-      ? { ...diagnostic, file: displayPath(diagnostic.file, cwd) }
-      : diagnostic,
-  );
+  return formatDiagnostic(displayDiagnostic(diagnostic, cwd));
 }

@@ -11,6 +11,11 @@ export interface PrettyReportOptions {
   coverage?: boolean;
   /** Minimum coverage percentage; shown with the coverage line when set. */
   minCoverage?: number;
+  /**
+   * The case filter the run used, if any: the coverage line then says that only the selected
+   * cases were counted, since rules exercised by the other cases show as uncovered.
+   */
+  filter?: string;
 }
 
 /**
@@ -36,6 +41,20 @@ export function formatPrettyReport(
     );
     for (const diagnostic of suite.diagnostics)
       lines.push(`    ${formatDiagnosticLine(diagnostic)}`);
+    // When the suite's rules do not load, every case fails for that one reason, already listed
+    // with the suite: say it once instead of once per case.
+    const notRun = suite.cases.filter(
+      (c) =>
+        c.outcome === 'error' &&
+        c.diagnostics.length > 0 &&
+        c.diagnostics.every((d) => d.code === 'EXR_SUITE_RULES_INVALID'),
+    );
+    if (notRun.length > 0 && notRun.length === suite.cases.length) {
+      lines.push(
+        `  ${palette.fail('!')} ${notRun.length} case(s) not run: the suite's rules do not load (see above)`,
+      );
+      continue;
+    }
     for (const testCase of suite.cases) lines.push(...caseLines(testCase, palette));
   }
   const { summary } = result;
@@ -51,6 +70,11 @@ export function formatPrettyReport(
     lines.push(
       `Coverage: ${coverage.covered}/${coverage.total} rules matched, ${coverage.percent}%${minimum}`,
     );
+    if (options.filter !== undefined) {
+      lines.push(
+        `  counted over only the ${summary.cases} case(s) whose name contains '${options.filter}': rules that other cases exercise show as not matched; run without --filter for the suite's coverage`,
+      );
+    }
     if (options.coverage === true) {
       for (const rule of coverage.uncovered) {
         lines.push(

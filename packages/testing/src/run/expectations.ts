@@ -1,5 +1,5 @@
 /** Comparing a routing decision with what a case expects. */
-import { PRIORITIES } from '@exroute/core';
+import { PRIORITIES, didYouMean } from '@exroute/core';
 import type { Diagnostic, RoutedNotification, RoutingDecision, RuleSet } from '@exroute/core';
 import type { CaseExpectation, NotificationExpectation } from '../suite/model.js';
 import type { YamlSource } from '../suite/yaml-source.js';
@@ -108,6 +108,12 @@ export function findUnknownNames(
   for (const recipient of ruleSet.recipients.values()) {
     for (const list of Object.values(recipient.addresses)) list.forEach((a) => addresses.add(a));
   }
+  const candidatesFor = (code: string): Iterable<string> =>
+    code === 'EXR_SUITE_UNKNOWN_RULE'
+      ? ruleIds
+      : code === 'EXR_SUITE_UNKNOWN_TEMPLATE'
+        ? ruleSet.templates.keys()
+        : [...ruleSet.recipients.keys(), ...addresses];
   const report = (
     code: string,
     what: string,
@@ -117,10 +123,12 @@ export function findUnknownNames(
   ): void => {
     names?.forEach((name, index) => {
       if (known(name)) return;
+      const hint = didYouMean(name, candidatesFor(code));
       diagnostics.push({
         code,
         severity: 'error',
         message: `the rule set defines no ${what} '${name}'; fix the name or the rules path`,
+        ...(hint !== undefined ? { hint } : {}),
         ...source.locate(`${expectPointer}/${pointer}/${index}`),
       });
     });
@@ -131,10 +139,12 @@ export function findUnknownNames(
   );
   expect.notifications?.forEach((wanted, index) => {
     if (wanted.template === undefined || ruleSet.templates.has(wanted.template)) return;
+    const hint = didYouMean(wanted.template, ruleSet.templates.keys());
     diagnostics.push({
       code: 'EXR_SUITE_UNKNOWN_TEMPLATE',
       severity: 'error',
       message: `the rule set defines no template '${wanted.template}'; fix the name or the rules path`,
+      ...(hint !== undefined ? { hint } : {}),
       ...source.locate(`${expectPointer}/notifications/${index}/template`),
     });
   });

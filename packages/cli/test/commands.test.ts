@@ -1,8 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startEmulator } from '@exroute/notifications/emulator';
-import type { NotificationsEmulator } from '@exroute/notifications/emulator';
 import {
   FAILING_SUITE,
   LEGAL_EVENT,
@@ -11,7 +9,7 @@ import {
   RULES,
   TempProject,
 } from './fixtures.js';
-import { runExroute } from './run-exroute.js';
+import { runInProcess } from './run-in-process.js';
 
 const ESC = '\u001b[';
 let project: TempProject;
@@ -25,8 +23,11 @@ beforeAll(() => {
 });
 afterAll(() => project.remove());
 
+// Every command, end to end through runCli in this process: the same parser, commands and
+// output as the binary without a Node start per run. binary.e2e.test.ts spawns the real binary
+// for what only a process shows (its environment, exit code, pipes).
 const run = (args: string[], input?: string, env?: Record<string, string>) =>
-  runExroute(args, {
+  runInProcess(args, {
     cwd: project.root,
     ...(input !== undefined ? { input } : {}),
     ...(env ? { env } : {}),
@@ -155,12 +156,12 @@ describe('exroute test', () => {
   });
 
   it('finds every *.suite.yaml under the working directory by default', async () => {
-    const result = await runExroute(['test', '--reporter', 'json'], {
+    const result = await runInProcess(['test', '--reporter', 'json'], {
       cwd: join(project.root, 'passing'),
     });
     expect(result.code).toBe(0);
     expect((JSON.parse(result.stdout) as { summary: { cases: number } }).summary.cases).toBe(1);
-    const none = await runExroute(['test'], { cwd: join(project.root, 'rules') });
+    const none = await runInProcess(['test'], { cwd: join(project.root, 'rules') });
     expect(none.code).toBe(2);
     expect(none.stdout).toContain('EXR_SUITE_NONE_FOUND');
   });
@@ -264,30 +265,9 @@ describe('exroute route', () => {
     expect(diagnosticLines(result.stderr).length).toBeGreaterThan(0);
   });
 
+  // Delivery with settings from the environment runs against the real binary
+  // (binary.e2e.test.ts); here, what a missing setting gets.
   describe('--send', () => {
-    let emulator: NotificationsEmulator;
-    beforeAll(async () => {
-      emulator = await startEmulator();
-    });
-    afterAll(() => emulator.close());
-
-    it('delivers through Notifications with settings from EXROUTE_* and never prints the secret', async () => {
-      const env = {
-        EXROUTE_NOTIFICATIONS_URL: emulator.url,
-        EXROUTE_AUTH_URL: emulator.authUrl,
-        EXROUTE_TENANT: emulator.tenant,
-        EXROUTE_CLIENT_ID: emulator.clientId,
-        EXROUTE_CLIENT_SECRET: emulator.clientSecret,
-      };
-      const result = await run(['route', '--rules', 'rules', '--send', '-'], `${good}\n`, env);
-      expect(result.stderr).toMatch(/1 requests delivered, 0 not delivered/);
-      expect(result.code).toBe(0);
-      expect(emulator.jobs.size).toBe(1);
-      const output = `${result.stdout}${result.stderr}`;
-      expect(output).not.toContain(emulator.clientSecret);
-      for (const token of emulator.issuedTokens) expect(output).not.toContain(token);
-    });
-
     it('exits 2 with the missing settings named, not echoed', async () => {
       const result = await run(['route', '--rules', 'rules', '--send', '-'], `${good}\n`, {
         EXROUTE_CLIENT_SECRET: 'sekrit-value-123',
