@@ -8,6 +8,8 @@ import { explainCommand } from './commands/explain.js';
 import { graphCommand } from './commands/graph.js';
 import { lintCommand } from './commands/lint.js';
 import { routeCommand } from './commands/route.js';
+import { serveCommand } from './commands/serve.js';
+import { deadLettersCommand } from './commands/dead-letters.js';
 import { testCommand } from './commands/test.js';
 import { validateCommand } from './commands/validate.js';
 import { CliUsageError } from './errors.js';
@@ -23,6 +25,8 @@ export const COMMANDS: readonly Command[] = [
   explainCommand,
   lintCommand,
   graphCommand,
+  serveCommand,
+  deadLettersCommand,
 ];
 
 /**

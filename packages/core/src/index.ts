@@ -71,6 +71,8 @@ export {
 } from './load/rule-sources.js';
 export type { CollectedRuleFiles } from './load/rule-sources.js';
 export type { RuleSource } from './load/parse-yaml.js';
+export { checkYamlDocument } from './load/check-yaml-document.js';
+export type { CheckedYamlDocument } from './load/check-yaml-document.js';
 export { duplicateKeyOffsets, isImpreciseInteger } from './load/parse-yaml.js';
 export { validateEvent } from './validate/validate-event.js';
 export { isRfc3339DateTime } from './schema/load-schema.js';

@@ -5,13 +5,11 @@ import { ruleFileValidator, ruleValidator } from '../schema/ruleset-schema.js';
 import type { ErrorObject } from 'ajv';
 import { checkDefinitions } from '../validate/check-definitions.js';
 import { collectFile, emptyDefinitions } from '../validate/collect-definitions.js';
-import { findStructureProblems } from '../validate/structure-walk.js';
-import { fromPointer, toPointer } from '../validate/json-pointer.js';
+import { fromPointer } from '../validate/json-pointer.js';
 import { LocatedReporter } from '../validate/located-reporter.js';
 import { computeRuleSetVersion } from '../validate/rule-set-version.js';
-import { describeSchemaErrors } from '../validate/schema-diagnostics.js';
 import { checkTimeSection } from '../validate/time-section.js';
-import { MAX_YAML_DEPTH } from './limits.js';
+import { reportStructureAndSchema } from './check-yaml-document.js';
 import { parseYamlSource } from './parse-yaml.js';
 import type { ParsedRuleFile, RuleSource } from './parse-yaml.js';
 import type { SourcePositions } from './source-positions.js';
@@ -172,33 +170,7 @@ function checkFileStructure(parsed: ParsedRuleFile, reporter: LocatedReporter): 
     );
     return false;
   }
-  const forbidden = new Set<string>();
-  for (const finding of findStructureProblems(value, MAX_YAML_DEPTH + 1)) {
-    // Depth is bounded by the YAML parser already; only prototype keys are reported here.
-    if (finding.problem !== 'forbidden-key') continue;
-    const segments = finding.path;
-    forbidden.add(toPointer(segments));
-    reporter.error(
-      'EXR_FORBIDDEN_KEY',
-      `the key '${String(segments[segments.length - 1])}' is not allowed anywhere in a rule file (it could reach object prototypes); rename it`,
-      { file, segments },
-      { at: 'key' },
-    );
-  }
-  for (const problem of describeSchemaErrors(schemaErrors(value))) {
-    if (
-      problem.code === 'EXR_SCHEMA_UNKNOWN_KEY' &&
-      forbidden.has(toPointer(problem.target.segments))
-    ) {
-      continue;
-    }
-    reporter.error(
-      problem.code,
-      problem.message,
-      { file, segments: problem.target.segments },
-      { at: problem.target.at, hint: problem.hint },
-    );
-  }
+  reportStructureAndSchema(value, file, reporter, schemaErrors);
   return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 

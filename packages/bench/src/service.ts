@@ -1,0 +1,246 @@
+/**
+ * The @exroute/service benchmark on a private redis-server: events per second end to end (HTTP
+ * ingest → Redis → route → dispatch → emulator) with one and two instances, ingest alone (the
+ * baseline the end-to-end figures are compared with), Redis commands per event, the peak RSS of
+ * this process (the instances run in it) and Redis memory sampled during steady traffic.
+ */
+import { fileURLToPath } from 'node:url';
+import { hasRedis, startRedis } from '@exroute/dispatch/testing';
+import type { RedisServer } from '@exroute/dispatch/testing';
+import { generateSampleEvents } from '@exroute/exstream';
+import { startEmulator } from '@exroute/notifications/emulator';
+import type { NotificationsEmulator } from '@exroute/notifications/emulator';
+import { createService, resolveServiceConfig } from '@exroute/service';
+import type { Service, ServiceConfig } from '@exroute/service';
+import { createClient } from 'redis';
+
+/** How much to send; the defaults are the documented full run. */
+export interface ServiceBenchOptions {
+  /** Events per scenario; default 20,000. */
+  events?: number;
+  /** Events per HTTP request; default 500. */
+  batch?: number;
+  /** Concurrent HTTP clients; default 4. */
+  clients?: number;
+  /** Length of the steady-traffic memory run (1,000 events/s), in seconds; default 30. */
+  steadySeconds?: number;
+  print?: (line: string) => void;
+}
+
+/** One row of the table. */
+export interface ServiceBenchRow {
+  scenario: string;
+  eventsPerSecond: number;
+  redisCommandsPerEvent: number;
+  redisUsedMemoryMb: number;
+}
+
+const repo = (path: string): string => fileURLToPath(new URL(`../../../${path}`, import.meta.url));
+
+function configFor(
+  redis: RedisServer,
+  emulator: NotificationsEmulator,
+  prefix: string,
+): ServiceConfig {
+  const c = emulator.clientConfig;
+  return {
+    ...resolveServiceConfig(
+      {
+        apiVersion: 'exroute/service/v1',
+        rules: [
+          'rules/regions-and-calendars.yaml',
+          'rules/directory',
+          'rules/operations',
+          'rules/compliance',
+          'rules/customer-communications',
+        ],
+        mapping: 'examples/data/exstream-mapping.yaml',
+        http: { listen: '127.0.0.1:0', maxBodyBytes: 8 * 1024 * 1024, maxEventsPerRequest: 5000 },
+        redis: { url: redis.url, prefix },
+        workers: { concurrency: 2, batchSize: 200 },
+        reload: { watch: false },
+        log: { level: 'warn' },
+      },
+      { baseDir: repo('') },
+    ),
+    notifications: {
+      emulator: false,
+      baseUrl: c.baseUrl,
+      authUrl: c.authUrl,
+      tenant: c.tenant,
+      clientId: c.clientId,
+      clientSecret: c.clientSecret,
+    },
+    delivery: { maxInFlight: 32, attemptsPerDelivery: 4 },
+  };
+}
+
+/** Runs the service benchmark; prints a Markdown table. Skips (with a line) where no redis-server exists. */
+export async function runServiceBench(
+  options: ServiceBenchOptions = {},
+): Promise<ServiceBenchRow[]> {
+  const print = options.print ?? console.log;
+  if (!hasRedis) {
+    print('\n### @exroute/service\n\nSKIPPED: no redis-server on PATH.');
+    return [];
+  }
+  const total = options.events ?? 20_000;
+  const batchSize = options.batch ?? 500;
+  const clients = options.clients ?? 4;
+  const raws = generateSampleEvents({ seed: 42, count: total });
+  const bodies: string[] = [];
+  for (let i = 0; i < raws.length; i += batchSize)
+    bodies.push(JSON.stringify(raws.slice(i, i + batchSize)));
+
+  const redis = await startRedis();
+  const emulator = await startEmulator();
+  const probe = createClient({ url: redis.url, RESP: 2 });
+  await probe.connect();
+  const info = async (): Promise<{ commands: number; usedMemory: number }> => {
+    const text = await probe.sendCommand<string>(['INFO']);
+    const field = (name: string): number =>
+      Number(new RegExp(`${name}:(\\d+)`).exec(text)?.[1] ?? 0);
+    return { commands: field('total_commands_processed'), usedMemory: field('used_memory') };
+  };
+  const rows: ServiceBenchRow[] = [];
+  const memorySamples: number[] = [];
+  let steadyMemory: number[] | undefined;
+  try {
+    const scenario = async (name: string, instances: number, workers: boolean): Promise<void> => {
+      const prefix = `bench-${rows.length}`;
+      const services: Service[] = [];
+      for (let i = 0; i < instances; i++) {
+        services.push(
+          await createService(configFor(redis, emulator, prefix), {
+            instance: `${prefix}-${i}`,
+            startWorkers: workers,
+          }),
+        );
+      }
+      emulator.reset();
+      const before = await info();
+      const started = performance.now();
+      let next = 0;
+      await Promise.all(
+        Array.from({ length: clients }, async (_, n) => {
+          for (let b = next++; b < bodies.length; b = next++) {
+            const target = services[(b + n) % services.length]!;
+            const response = await fetch(`${target.url}/v1/events`, {
+              method: 'POST',
+              body: bodies[b]!,
+              headers: { 'content-type': 'application/json' },
+            });
+            if (response.status !== 202) throw new Error(`ingest answered ${response.status}`);
+            await response.arrayBuffer();
+          }
+        }),
+      );
+      if (workers) {
+        const queue = services[0]!.queue;
+        for (;;) {
+          const events = await queue.status('events');
+          const outgoing = await queue.status('outgoing');
+          memorySamples.push((await info()).usedMemory);
+          if (
+            events.lag === 0 &&
+            events.pending === 0 &&
+            outgoing.lag === 0 &&
+            outgoing.pending === 0
+          )
+            break;
+          await new Promise((resolve) => setTimeout(resolve, 25));
+        }
+      }
+      const seconds = (performance.now() - started) / 1000;
+      const after = await info();
+      rows.push({
+        scenario: name,
+        eventsPerSecond: Math.round(total / seconds),
+        redisCommandsPerEvent: (after.commands - before.commands) / total,
+        redisUsedMemoryMb: after.usedMemory / 1024 / 1024,
+      });
+      await Promise.all(services.map((s) => s.stop()));
+    };
+    await scenario('ingest alone (HTTP → Redis), 1 instance', 1, false);
+    await scenario('end to end, 1 instance', 1, true);
+    await scenario('end to end, 2 instances', 2, true);
+    steadyMemory = await steadyTraffic(
+      redis,
+      emulator,
+      info,
+      bodies,
+      batchSize,
+      options.steadySeconds ?? 30,
+    );
+  } finally {
+    await probe.close().catch(() => undefined);
+    await emulator.close();
+    await redis.close();
+  }
+  const baseline = rows[0]?.eventsPerSecond ?? 1;
+  print(
+    `\n### @exroute/service (${total} sample events, ${batchSize} per request, ${clients} clients, one private redis-server)\n`,
+  );
+  print(
+    '| scenario | events/s | × ingest alone | Redis commands / event | Redis used memory after (MB) |',
+  );
+  print('|---|---:|---:|---:|---:|');
+  for (const row of rows) {
+    print(
+      `| ${row.scenario} | ${row.eventsPerSecond.toLocaleString('en')} | ${(row.eventsPerSecond / baseline).toFixed(2)} | ${row.redisCommandsPerEvent.toFixed(2)} | ${row.redisUsedMemoryMb.toFixed(1)} |`,
+    );
+  }
+  const mb = (bytes: number): string => (bytes / 1024 / 1024).toFixed(1);
+  if (memorySamples.length > 0) {
+    print(
+      `\nRedis used memory while draining the bursts above: peak ${mb(Math.max(...memorySamples))} MB.`,
+    );
+  }
+  if (steadyMemory !== undefined && steadyMemory.length > 1) {
+    const third = Math.floor(steadyMemory.length / 3);
+    const avg = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
+    print(
+      `Redis used memory under steady traffic (1,000 events/s, one instance, one sample a second): ` +
+        `${steadyMemory.map(mb).join(', ')} MB; first third average ${mb(avg(steadyMemory.slice(0, third)))} MB, last third ${mb(avg(steadyMemory.slice(-third)))} MB.`,
+    );
+  }
+  print(
+    `Peak RSS of this process (all instances, the clients and the emulator run in it): ${mb(process.resourceUsage().maxRSS * 1024)} MB.`,
+  );
+  return rows;
+}
+
+/** Posts 1,000 events a second to one instance for `seconds` and samples Redis memory every second. */
+async function steadyTraffic(
+  redis: RedisServer,
+  emulator: NotificationsEmulator,
+  info: () => Promise<{ usedMemory: number }>,
+  bodies: readonly string[],
+  batchSize: number,
+  seconds: number,
+): Promise<number[]> {
+  const service = await createService(configFor(redis, emulator, 'bench-steady'), {
+    instance: 'steady',
+  });
+  const samples: number[] = [];
+  const perSecond = Math.max(1, Math.round(1000 / batchSize));
+  try {
+    for (let second = 0; second < seconds; second++) {
+      const tick = performance.now();
+      for (let i = 0; i < perSecond; i++) {
+        const response = await fetch(`${service.url}/v1/events`, {
+          method: 'POST',
+          body: bodies[(second * perSecond + i) % bodies.length]!,
+          headers: { 'content-type': 'application/json' },
+        });
+        await response.arrayBuffer();
+      }
+      samples.push((await info()).usedMemory);
+      const rest = 1000 - (performance.now() - tick);
+      if (rest > 0) await new Promise((resolve) => setTimeout(resolve, rest));
+    }
+  } finally {
+    await service.stop();
+  }
+  return samples;
+}
