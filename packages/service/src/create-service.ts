@@ -18,7 +18,7 @@ import { createServiceLogger } from './observe/logger.js';
 import { createServiceMetrics } from './observe/metrics.js';
 import type { ServiceMetrics } from './observe/metrics.js';
 import { createMemoryQueue } from './queue/memory-queue.js';
-import { openRedisQueue } from './queue/redis-queue.js';
+import { openRedisQueue, redisQueueOptions } from './queue/redis-queue.js';
 import type { StreamQueue } from './queue/stream-queue.js';
 import { RuleHolder } from './rules/rule-holder.js';
 import type { ReloadOutcome } from './rules/rule-holder.js';
@@ -111,12 +111,7 @@ export async function createService(
   const queue =
     config.redis !== undefined
       ? await openRedisQueue({
-          url: config.redis.url,
-          prefix: config.redis.prefix,
-          partitions: config.redis.partitions ?? 1,
-          maxLength: config.streams.maxLength,
-          deadLetterMaxLength: config.streams.deadLetterMaxLength,
-          ...(config.redis.password !== undefined ? { password: config.redis.password } : {}),
+          ...redisQueueOptions(config.redis, config.streams),
           onError: (error) => logger.warn({ err: error.message }, 'redis connection problem'),
         })
       : createMemoryQueue();

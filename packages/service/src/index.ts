@@ -19,7 +19,12 @@ export type {
 export { parseDurationMs } from './config/duration.js';
 export { ServiceConfigError, ServiceError } from './errors.js';
 export type { DispatchFactory } from './dispatch/dispatch-port.js';
-export { openRedisQueue, partitionOf, CONSUMER_GROUP } from './queue/redis-queue.js';
+export {
+  openRedisQueue,
+  partitionOf,
+  redisQueueOptions,
+  CONSUMER_GROUP,
+} from './queue/redis-queue.js';
 export type { RedisQueueOptions } from './queue/redis-queue.js';
 export { createMemoryQueue } from './queue/memory-queue.js';
 export { PARTITION_FIELD } from './queue/stream-queue.js';

@@ -3,6 +3,7 @@ import {
   listDeadLetters,
   loadServiceConfig,
   openRedisQueue,
+  redisQueueOptions,
   replayDeadLetter,
   showDeadLetter,
 } from '@exroute/service';
@@ -67,14 +68,7 @@ Exit codes: 0 done, 2 usage error, bad configuration or unknown id.`,
         'dead-letters',
       );
     }
-    const queue = await openRedisQueue({
-      url: config.redis.url,
-      prefix: config.redis.prefix,
-      partitions: config.redis.partitions ?? 1,
-      maxLength: config.streams.maxLength,
-      deadLetterMaxLength: config.streams.deadLetterMaxLength,
-      ...(config.redis.password !== undefined ? { password: config.redis.password } : {}),
-    });
+    const queue = await openRedisQueue(redisQueueOptions(config.redis, config.streams));
     try {
       if (action === 'list') {
         const from = stringValue(parsed, 'from');

@@ -27,6 +27,21 @@ export interface RedisQueueOptions {
   onError?: (error: Error) => void;
 }
 
+/** The queue options a service configuration with a `redis` section asks for. */
+export function redisQueueOptions(
+  redis: { url: string; password?: string; prefix: string; partitions?: number },
+  streams: { maxLength: number; deadLetterMaxLength: number },
+): RedisQueueOptions {
+  return {
+    url: redis.url,
+    prefix: redis.prefix,
+    partitions: redis.partitions ?? 1,
+    maxLength: streams.maxLength,
+    deadLetterMaxLength: streams.deadLetterMaxLength,
+    ...(redis.password !== undefined ? { password: redis.password } : {}),
+  };
+}
+
 /** The consumer group every instance joins, on every stream. */
 export const CONSUMER_GROUP = 'exroute';
 
