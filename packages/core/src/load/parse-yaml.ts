@@ -41,6 +41,22 @@ export function parseYamlSource(source: RuleSource, report: Report): ParsedRuleF
     });
     return undefined;
   }
+  const tooDeep = deepFlowOffset(source.text, 4 * MAX_YAML_DEPTH);
+  if (tooDeep >= 0) {
+    // yaml composes flow collections recursively: how deep it gets before the stack runs out,
+    // and what it then reports, depends on the caller's stack (in a shared test worker it once
+    // surfaced as a tag error). Nesting far past the limit is refused before parsing; nesting
+    // just past it is still reported by checkTree at the first node that is too deep.
+    const before = source.text.slice(0, tooDeep);
+    const line = before.split('\n').length;
+    report({
+      code: 'EXR_YAML_TOO_DEEP',
+      severity: 'error',
+      message: `the YAML nests too deeply to parse; keep nesting under ${MAX_YAML_DEPTH} levels`,
+      ...at({ line, column: tooDeep - before.lastIndexOf('\n') }),
+    });
+    return undefined;
+  }
   const lineCounter = new LineCounter();
   let doc: Document;
   try {
@@ -372,4 +388,38 @@ export function duplicateKeyOffsets(doc: Document, limit = MAX_PARSER_DIAGNOSTIC
     for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]);
   }
   return offsets.sort((a, b) => a - b);
+}
+
+/**
+ * The offset of the first `[` or `{` that opens flow nesting deeper than `limit`, or -1; one
+ * pass, skipping quoted scalars and comments. Brackets inside block plain scalars are counted
+ * too, which can only make a file with more than `limit` unclosed ones there be refused early.
+ */
+function deepFlowOffset(text: string, limit: number): number {
+  let depth = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x5b || c === 0x7b) {
+      if (++depth > limit) return i;
+    } else if (c === 0x5d || c === 0x7d) {
+      if (depth > 0) depth--;
+    } else if (c === 0x22) {
+      // "…" with backslash escapes
+      for (i++; i < text.length && text.charCodeAt(i) !== 0x22; i++) {
+        if (text.charCodeAt(i) === 0x5c) i++;
+      }
+    } else if (c === 0x27) {
+      // '…' with '' as the escaped quote
+      for (i++; i < text.length; i++) {
+        if (text.charCodeAt(i) !== 0x27) continue;
+        if (text.charCodeAt(i + 1) === 0x27) i++;
+        else break;
+      }
+    } else if (c === 0x23 && (i === 0 || /\s/.test(text.charAt(i - 1)))) {
+      const end = text.indexOf('\n', i);
+      if (end < 0) break;
+      i = end;
+    }
+  }
+  return -1;
 }

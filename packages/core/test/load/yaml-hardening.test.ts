@@ -70,6 +70,18 @@ describe('YAML hardening', () => {
     expect(error.diagnostics.map((d) => d.code)).toEqual(['EXR_YAML_ALIAS_LIMIT']);
   });
 
+  it('reports 5000-deep flow nesting at the same place whatever the caller has on its stack', () => {
+    const text = `apiVersion: exroute/v1\nx: ${'['.repeat(5000)}${']'.repeat(5000)}\n`;
+    // The yaml library recurses per flow level, so where (and how) it gave up used to depend on
+    // the stack left to it; the pre-scan refuses the file before the library sees it.
+    const nested = (depth: number): unknown =>
+      depth > 0 ? nested(depth - 1) : expectRuleSetError(text).diagnostics[0];
+    const places = [0, 2_000, 5_000].map((depth) => nested(depth));
+    expect(places[0]).toMatchObject({ code: 'EXR_YAML_TOO_DEEP', line: 2, column: 260 });
+    expect(places[1]).toEqual(places[0]);
+    expect(places[2]).toEqual(places[0]);
+  });
+
   it('rejects 5000-deep flow nesting with a positioned diagnostic', () => {
     const error = expectRuleSetError(
       `apiVersion: exroute/v1\nx: ${'['.repeat(5000)}${']'.repeat(5000)}\n`,
