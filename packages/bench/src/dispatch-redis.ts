@@ -9,6 +9,7 @@
 import { createRouter, parseRuleSet } from '@exroute/core';
 import type { NormalizedEvent, RoutingDecision } from '@exroute/core';
 import { createDispatcher, createRedisStore } from '@exroute/dispatch';
+import { DISPATCH_BENCH_RULES } from './dispatch.js';
 import type { GroupTiming, StateStore } from '@exroute/dispatch';
 import { hasRedis, redisSkipReason, startRedis } from '@exroute/dispatch/testing';
 import type { RedisServer } from '@exroute/dispatch/testing';
@@ -70,29 +71,12 @@ const timing: GroupTiming = {
   sendFirst: false,
 };
 
-const RULES = `apiVersion: exroute/v1
-recipients:
-  customer-service: { email: cs@example.com }
-templates:
-  failures-digest:
-    id: EXS-DELIVERY-FAILED-DIGEST
-    channels: [email]
-    digest: { line: "{{ data.customerRef }}: {{ data.reason }}", maxLines: 50 }
-policies:
-  delivery-failures:
-    group: { by: [correlationId], wait: 2m, interval: 15m, repeat: 4h, close: 24h }
-rules:
-  - id: grouped
-    when: { type: delivery.failed }
-    notify: [{ to: [customer-service], template: failures-digest, policy: delivery-failures }]
-`;
-
 /** A function that handles `count` events from `concurrency` callers and returns the ms it took. */
 type Workload = (run: string, count: number, concurrency: number) => Promise<number>;
 
 /** `count` events for 200 groups through one dispatcher's `ingest` on `store`. */
 function ingestWorkload(store: StateStore): Workload {
-  const ruleSet = parseRuleSet(RULES, { filename: 'bench.yaml' });
+  const ruleSet = parseRuleSet(DISPATCH_BENCH_RULES, { filename: 'bench.yaml' });
   let now = T0;
   const clock = (): Date => new Date(now);
   const router = createRouter(ruleSet, { clock, validateEvents: false });

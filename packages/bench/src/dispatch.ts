@@ -44,7 +44,11 @@ export interface DispatchBenchResult {
   groupedEvents: number;
 }
 
-const RULES = `apiVersion: exroute/v1
+/**
+ * The dispatch benchmarks' rule set: delivery failures digested per batch (`grouped`) and
+ * completed deliveries sent at once (`immediate`); the Redis benchmark uses it too.
+ */
+export const DISPATCH_BENCH_RULES = `apiVersion: exroute/v1
 recipients:
   customer-service: { email: cs@example.com }
 templates:
@@ -76,7 +80,7 @@ export async function runDispatchBench(
   const groups = options.groups ?? 1_000;
   const openGroups = options.openGroups ?? 100_000;
   const poolSize = options.pool ?? 300_000;
-  const ruleSet = parseRuleSet(RULES, { filename: 'bench.yaml' });
+  const ruleSet = parseRuleSet(DISPATCH_BENCH_RULES, { filename: 'bench.yaml' });
   let now = START;
   const clock = (): Date => new Date(now);
   const router = createRouter(ruleSet, { clock, validateEvents: false });
