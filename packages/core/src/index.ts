@@ -72,6 +72,7 @@ export {
 export type { CollectedRuleFiles } from './load/rule-sources.js';
 export type { RuleSource } from './load/parse-yaml.js';
 export { checkYamlDocument } from './load/check-yaml-document.js';
+export { schemaErrorsItemByItem } from './schema/item-by-item.js';
 export type { CheckedYamlDocument } from './load/check-yaml-document.js';
 export { duplicateKeyOffsets, isImpreciseInteger } from './load/parse-yaml.js';
 export { validateEvent } from './validate/validate-event.js';

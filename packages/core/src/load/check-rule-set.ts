@@ -2,6 +2,7 @@ import type { Diagnostic } from '../model/diagnostic.js';
 import { RuleSetError } from '../model/errors.js';
 import type { RuleSet } from '../model/rule-set.js';
 import { ruleFileValidator, ruleValidator } from '../schema/ruleset-schema.js';
+import { schemaErrorsItemByItem } from '../schema/item-by-item.js';
 import type { ErrorObject } from 'ajv';
 import { checkDefinitions } from '../validate/check-definitions.js';
 import { collectFile, emptyDefinitions } from '../validate/collect-definitions.js';
@@ -179,22 +180,7 @@ function checkFileStructure(parsed: ParsedRuleFile, reporter: LocatedReporter): 
  * at a time (see `ruleValidator`), so the cost stays linear in the number of errors.
  */
 function schemaErrors(value: unknown): ErrorObject[] {
-  const validate = ruleFileValidator();
-  const record = value as Record<string, unknown>;
-  const rules = record !== null && typeof record === 'object' ? record['rules'] : undefined;
-  if (!Array.isArray(rules) || rules.length === 0) {
-    return validate(value) ? [] : [...(validate.errors ?? [])];
-  }
-  const errors: ErrorObject[] = [];
-  if (!validate({ ...record, rules: [] })) errors.push(...(validate.errors ?? []));
-  const validateRule = ruleValidator();
-  rules.forEach((rule: unknown, index) => {
-    if (validateRule(rule)) return;
-    for (const error of validateRule.errors ?? []) {
-      errors.push({ ...error, instancePath: `/rules/${index}${error.instancePath}` });
-    }
-  });
-  return errors;
+  return schemaErrorsItemByItem(ruleFileValidator(), ruleValidator(), value, 'rules');
 }
 
 /**

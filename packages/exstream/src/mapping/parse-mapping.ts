@@ -3,7 +3,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { Ajv } from 'ajv';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import { LineCounter, parseDocument } from 'yaml';
-import { duplicateKeyOffsets } from '@exroute/core';
+import { duplicateKeyOffsets, schemaErrorsItemByItem } from '@exroute/core';
 import type { Diagnostic } from '@exroute/core';
 import { MappingError } from '../errors.js';
 import { checkRawStructure } from '../raw/raw-structure.js';
@@ -44,20 +44,7 @@ const MAX_RULES = 5_000;
  */
 function mappingSchemaErrors(value: unknown): ErrorObject[] {
   const { mapping, rule } = mappingValidators();
-  const record = value as Record<string, unknown> | null;
-  const rules = record !== null && typeof record === 'object' ? record['rules'] : undefined;
-  if (!Array.isArray(rules) || rules.length < 2 || rules.length > MAX_RULES) {
-    return mapping(value) ? [] : [...(mapping.errors ?? [])];
-  }
-  const errors: ErrorObject[] = [];
-  if (!mapping({ ...record, rules: rules.slice(0, 1) })) errors.push(...(mapping.errors ?? []));
-  for (let index = 1; index < rules.length; index++) {
-    if (rule(rules[index])) continue;
-    for (const error of rule.errors ?? []) {
-      errors.push({ ...error, instancePath: `/rules/${index}${error.instancePath}` });
-    }
-  }
-  return errors;
+  return schemaErrorsItemByItem(mapping, rule, value, 'rules', MAX_RULES);
 }
 
 interface RawRule {

@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { Ajv } from 'ajv';
 import type { ErrorObject, ValidateFunction } from 'ajv';
-import { didYouMean } from '@exroute/core';
+import { didYouMean, schemaErrorsItemByItem } from '@exroute/core';
 import type { Diagnostic } from '@exroute/core';
 import { childPointer } from './yaml-source.js';
 import type { YamlSource } from './yaml-source.js';
@@ -49,20 +49,7 @@ export function checkSuiteSchema(source: YamlSource): Diagnostic[] {
  */
 function suiteSchemaErrors(data: unknown): ErrorObject[] {
   const { suite, suiteCase } = suiteValidators();
-  const record = data as Record<string, unknown> | null;
-  const cases = record !== null && typeof record === 'object' ? record['cases'] : undefined;
-  if (!Array.isArray(cases) || cases.length < 2 || cases.length > MAX_CASES) {
-    return suite(data) ? [] : [...(suite.errors ?? [])];
-  }
-  const errors: ErrorObject[] = [];
-  if (!suite({ ...record, cases: cases.slice(0, 1) })) errors.push(...(suite.errors ?? []));
-  for (let index = 1; index < cases.length; index++) {
-    if (suiteCase(cases[index])) continue;
-    for (const error of suiteCase.errors ?? []) {
-      errors.push({ ...error, instancePath: `/cases/${index}${error.instancePath}` });
-    }
-  }
-  return errors;
+  return schemaErrorsItemByItem(suite, suiteCase, data, 'cases', MAX_CASES);
 }
 
 /** The schema's `maxItems` of `cases`: beyond it the whole suite is validated at once. */
