@@ -19,8 +19,8 @@ import { findInhibition, InhibitStage, recordInhibitions } from './stages/inhibi
 import { SilenceStage } from './stages/silence-stage.js';
 import type { EventContext, NotificationContext, Stage, VerdictOutcome } from './stages/stage.js';
 import { ThrottleStage } from './stages/throttle-stage.js';
-import type { DueEntry, StateStore } from './store/state-store.js';
-import type { Dispatcher, Outgoing, SilenceRequest, Verdict } from './types.js';
+import type { ClaimRef, DueEntry, StateStore } from './store/state-store.js';
+import type { Dispatcher, Outgoing, PersistOutgoing, SilenceRequest, Verdict } from './types.js';
 
 /** Options of {@link createDispatcher}. */
 export interface DispatcherOptions {
@@ -32,7 +32,9 @@ export interface DispatcherOptions {
   tickBatch?: number;
   /**
    * How long a claimed due entry is reserved for this instance (ms, default 30 s): if the
-   * instance dies before finishing it, another one takes it over after this.
+   * instance dies before finishing it — or, with `tick(persist)`, before `persist` resolved and
+   * the claim was confirmed — another one takes it over after this and hands out the same
+   * messages (same keys, same content). Keep `persist` well under it.
    */
   leaseMs?: number;
   /** How long a fetched silence list is reused, in clock ms (default 1000; 0 = every event). */
@@ -41,6 +43,16 @@ export interface DispatcherOptions {
 
 /** Largest number of claim rounds one `tick` makes, so a clock that stands still cannot spin it. */
 const MAX_TICK_ROUNDS = 1_000;
+
+/** What one due entry gave: its messages, and the claim to seal and confirm (persist mode). */
+interface Taken {
+  readonly out: Outgoing[];
+  readonly claim?: ClaimRef;
+  /** The claim's stored rendering when the store handed out a sealed claim again. */
+  readonly sealed?: string;
+}
+
+const NOTHING: Taken = { out: [] };
 
 /**
  * Creates the dispatcher of DESIGN.md §8 over a rule set and a state store. It keeps no state
@@ -178,26 +190,90 @@ class PolicyDispatcher implements Dispatcher {
     }
   }
 
-  async tick(): Promise<Outgoing[]> {
+  async tick(persist?: PersistOutgoing): Promise<Outgoing[]> {
+    if (persist !== undefined && typeof persist !== 'function') {
+      throw new DispatchError(
+        'EXR_DISPATCH_INVALID_INPUT',
+        'tick(persist): persist must be a function (messages) => Promise<void>',
+        [dispatchDiagnostic('EXR_DISPATCH_INVALID_INPUT', 'not a function', '/persist')],
+      );
+    }
     const now = this.now();
     const nowMs = now.getTime();
+    // Auto-confirm (no persist) commits each take at once; persist mode opens claims.
+    const claimMs = persist !== undefined ? this.leaseMs : undefined;
     const out: Outgoing[] = [];
-    try {
-      for (let round = 0; round < MAX_TICK_ROUNDS; round++) {
+    for (let round = 0; round < MAX_TICK_ROUNDS; round++) {
+      const taken: Taken[] = [];
+      let failure: unknown;
+      let claimedAll = false;
+      try {
         const entries = await this.store.claimDue({
           now: nowMs,
           limit: this.tickBatch,
           leaseMs: this.leaseMs,
         });
-        for (const entry of entries) await this.runDue(entry, now, out);
-        if (entries.length < this.tickBatch) break;
+        claimedAll = entries.length < this.tickBatch;
+        for (const entry of entries) taken.push(await this.runDue(entry, now, claimMs));
+      } catch (error) {
+        failure = error;
       }
-    } catch (error) {
-      // What was already taken from the store is handed out: dropping it would lose messages.
-      if (out.length > 0) return out;
-      throw asStoreError(error, 'tick');
+      if (persist === undefined) {
+        for (const t of taken) out.push(...t.out);
+      } else if (taken.length > 0) {
+        out.push(...(await this.persistAndConfirm(taken, nowMs, persist)));
+      }
+      if (failure !== undefined) {
+        // What was already taken from the store is handed out: dropping it would lose messages
+        // (in persist mode it was persisted and confirmed above; the rest replays after the lease).
+        if (out.length > 0) return out;
+        throw asStoreError(failure, 'tick');
+      }
+      if (claimedAll) break;
     }
     return out;
+  }
+
+  /**
+   * Seals every claim with its rendering (first seal wins, so a replaying instance persists the
+   * same content), hands the batch to `persist`, and confirms the claims only after it resolved.
+   */
+  private async persistAndConfirm(
+    taken: readonly Taken[],
+    nowMs: number,
+    persist: PersistOutgoing,
+  ): Promise<Outgoing[]> {
+    let sealed: Outgoing[][];
+    try {
+      sealed = await Promise.all(taken.map((t) => this.seal(t, nowMs)));
+    } catch (error) {
+      throw asStoreError(error, 'tick');
+    }
+    const batch = sealed.flat();
+    if (batch.length > 0) await persist(batch);
+    try {
+      await Promise.all(
+        taken.map((t) =>
+          t.claim !== undefined
+            ? this.store.confirmClaim({ claim: t.claim, now: nowMs })
+            : Promise.resolve(false),
+        ),
+      );
+    } catch (error) {
+      // Persisted but not confirmed: replayed after the lease with the same keys (at least once).
+      throw asStoreError(error, 'tick');
+    }
+    return batch;
+  }
+
+  private async seal(t: Taken, nowMs: number): Promise<Outgoing[]> {
+    if (t.sealed !== undefined) return decodeSealed(t.sealed);
+    if (t.claim === undefined || t.out.length === 0) return t.out;
+    const payload = JSON.stringify(t.out);
+    const stored = await this.store.sealClaim({ claim: t.claim, payload, now: nowMs });
+    // No longer open: another instance took the claim over after the lease and confirmed it.
+    if (stored === undefined) return [];
+    return stored === payload ? t.out : decodeSealed(stored);
   }
 
   async acknowledge(escalationKey: string, by: string): Promise<boolean> {
@@ -289,12 +365,20 @@ class PolicyDispatcher implements Dispatcher {
     return new Date(now.getTime());
   }
 
-  private async runDue(entry: DueEntry, now: Date, out: Outgoing[]): Promise<void> {
+  private async runDue(entry: DueEntry, now: Date, claimMs: number | undefined): Promise<Taken> {
     const nowMs = now.getTime();
+    const claimed = claimMs !== undefined ? { claimMs } : {};
+    const out: Outgoing[] = [];
     switch (entry.kind) {
       case 'group': {
-        const result = await this.store.flushGroup({ groupKey: entry.key, now: nowMs });
-        if (result.kind !== 'flush' && result.kind !== 'repeat') return;
+        const result = await this.store.flushGroup({ groupKey: entry.key, now: nowMs, ...claimed });
+        if (result.kind !== 'flush' && result.kind !== 'repeat') return NOTHING;
+        const taken = takenOf(
+          out,
+          claimMs !== undefined ? { entry, token: result.seq } : undefined,
+          result.sealed,
+        );
+        if (result.sealed !== undefined) return taken;
         const header = decodeGroupHeader(result.header);
         // Inhibition is checked again at flush (Alertmanager): a source that arrived after an
         // item mutes it now. Each distinct scope is looked up once per flush.
@@ -315,7 +399,7 @@ class PolicyDispatcher implements Dispatcher {
           }
           if (!muted) kept.push(item);
         }
-        if (kept.length === 0) return;
+        if (kept.length === 0) return taken;
         out.push(
           digestOutgoing(
             header,
@@ -325,16 +409,24 @@ class PolicyDispatcher implements Dispatcher {
             this.plan.digests.get(header.notification.template),
           ),
         );
-        return;
+        return taken;
       }
       case 'deferred': {
-        const taken = await this.store.takeDeferred({ key: entry.key, now: nowMs });
-        if (taken.kind !== 'due') return;
+        const taken = await this.store.takeDeferred({ key: entry.key, now: nowMs, ...claimed });
+        if (taken.kind !== 'due') return NOTHING;
+        const result = takenOf(
+          out,
+          claimMs !== undefined ? { entry, token: 1 } : undefined,
+          taken.sealed,
+        );
+        if (taken.sealed !== undefined) return result;
         const payload = decodeDeferred(taken.payload);
         if (payload.type === 'send') {
           out.push(payload.outgoing);
-          return;
+          return result;
         }
+        // Joining the group is idempotent (the event id is the member): a replay of this claim
+        // finds the item there and gets the same leading answer, hence the same key.
         const added = await this.store.addGroupItem({
           groupKey: payload.groupKey,
           now: nowMs,
@@ -354,13 +446,24 @@ class PolicyDispatcher implements Dispatcher {
             ),
           );
         }
-        return;
+        return result;
       }
       case 'escalation': {
         const scope = entry.scope ?? scopeOfEscalationKey(entry.key);
-        if (scope === undefined) return;
-        const step = await this.store.advanceEscalation({ scope, key: entry.key, now: nowMs });
-        if (step.kind !== 'step') return;
+        if (scope === undefined) return NOTHING;
+        const step = await this.store.advanceEscalation({
+          scope,
+          key: entry.key,
+          now: nowMs,
+          ...claimed,
+        });
+        if (step.kind !== 'step') return NOTHING;
+        const result = takenOf(
+          out,
+          claimMs !== undefined ? { entry: { ...entry, scope }, token: step.step } : undefined,
+          step.sealed,
+        );
+        if (step.sealed !== undefined) return result;
         const header = decodeEscalationHeader(step.header);
         const uid = eventUid(header.event);
         for (const notification of this.plan.escalationNotifier.notifications(
@@ -377,10 +480,44 @@ class PolicyDispatcher implements Dispatcher {
             escalation: { key: entry.key, name: header.name, step: step.step },
           });
         }
-        return;
+        return result;
       }
     }
   }
+}
+
+function takenOf(out: Outgoing[], claim: ClaimRef | undefined, sealed: string | undefined): Taken {
+  return {
+    out,
+    ...(claim !== undefined ? { claim } : {}),
+    ...(sealed !== undefined ? { sealed } : {}),
+  };
+}
+
+/** Reads a claim's sealed rendering back (the JSON of the Outgoing list it was sealed with). */
+function decodeSealed(text: string): Outgoing[] {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    parsed = undefined;
+  }
+  if (
+    !Array.isArray(parsed) ||
+    !parsed.every(
+      (o) =>
+        typeof o === 'object' &&
+        o !== null &&
+        typeof (o as Partial<Outgoing>).key === 'string' &&
+        Array.isArray((o as Partial<Outgoing>).eventIds),
+    )
+  ) {
+    throw new DispatchError(
+      'EXR_DISPATCH_STORE_CORRUPT',
+      'the state store holds a sealed claim this version cannot read',
+    );
+  }
+  return parsed as Outgoing[];
 }
 
 function decodeEscalationHeader(text: string): EscalationHeader {

@@ -9,6 +9,7 @@ export type {
   Dispatcher,
   Outgoing,
   OutgoingReason,
+  PersistOutgoing,
   OutgoingDigest,
   Verdict,
   VerdictBase,
@@ -32,4 +33,6 @@ export type {
   EscalationState,
   AdvanceEscalationResult,
   SilenceRecord,
+  ClaimRef,
+  TakeDeferredResult,
 } from './store/state-store.js';

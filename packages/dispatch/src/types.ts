@@ -85,6 +85,12 @@ export interface SilenceRequest {
   startsAt?: string;
 }
 
+/**
+ * Saves messages somewhere durable (an outbox, a stream, a queue) before the dispatcher confirms
+ * them; resolve only once they are saved. It may see a message again after a crash (same key).
+ */
+export type PersistOutgoing = (messages: Outgoing[]) => Promise<void>;
+
 /** The dispatcher between routing and delivery (DESIGN.md §8). */
 export interface Dispatcher {
   /**
@@ -96,8 +102,18 @@ export interface Dispatcher {
     event: NormalizedEvent,
     decision: RoutingDecision,
   ): Promise<{ outgoing: Outgoing[]; verdicts: Verdict[] }>;
-  /** Everything due by `clock()`: group flushes, repeats, escalation steps, deferred sends. */
-  tick(): Promise<Outgoing[]>;
+  /**
+   * Everything due by `clock()`: group flushes, repeats, escalation steps, deferred sends.
+   *
+   * Without `persist` each message is committed in the store as it is handed out (auto-confirm):
+   * a caller that dies before saving the answer loses those messages. With `persist` the
+   * dispatcher claims what is due, hands each batch to `persist`, and confirms the claims only
+   * after `persist` resolved; if it rejects, or the process dies first, the same messages (same
+   * keys, same content) are handed out again — by any instance — once `leaseMs` has passed, so
+   * every message reaches `persist` at least once. Resolves to everything `persist` accepted;
+   * rejects with `persist`'s own error when it rejects.
+   */
+  tick(persist?: PersistOutgoing): Promise<Outgoing[]>;
   /** Stops an open escalation: true when it was open, false when already stopped. */
   acknowledge(escalationKey: string, by: string): Promise<boolean>;
   /** Creates a silence; throws `EXR_DISPATCH_INVALID_SILENCE` with located diagnostics. */

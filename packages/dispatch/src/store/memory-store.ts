@@ -5,6 +5,7 @@ import type {
   AddGroupItemInput,
   AddGroupItemResult,
   AdvanceEscalationResult,
+  ClaimRef,
   DueEntry,
   EscalationState,
   FlushGroupResult,
@@ -13,6 +14,7 @@ import type {
   SilenceRecord,
   StartEscalationInput,
   StateStore,
+  TakeDeferredResult,
 } from './state-store.js';
 
 interface Expiring {
@@ -33,16 +35,27 @@ interface GroupState extends Expiring {
   last: readonly GroupItem[];
   /** The due time last written to the index for this instance (see `reschedule`). */
   dueAt: number | undefined;
+  /** The open claim of a flush or repeat (its window is `last`). */
+  claim: (OpenClaim & { kind: 'flush' | 'repeat' }) | undefined;
+}
+
+/** An open claim (see CLAIMS in state-store.ts): its token, lease end and sealed rendering. */
+interface OpenClaim {
+  token: number;
+  until: number;
+  sealed: string | undefined;
 }
 
 interface EscalationRecord extends Expiring {
   state: EscalationState;
+  claim?: OpenClaim | undefined;
 }
 
 interface DeferredRecord extends Expiring {
   sendAt: number;
   payload: string;
   taken: boolean;
+  claim?: OpenClaim | undefined;
 }
 
 interface ThrottleWindow extends Expiring {
@@ -121,6 +134,10 @@ export function createMemoryStore(): StateStore {
     deferSend: wrap((input: Parameters<StateStore['deferSend']>[0]) => state.deferSend(input)),
     takeDeferred: wrap((input: Parameters<StateStore['takeDeferred']>[0]) =>
       state.takeDeferred(input),
+    ),
+    sealClaim: wrap((input: Parameters<StateStore['sealClaim']>[0]) => state.sealClaim(input)),
+    confirmClaim: wrap((input: Parameters<StateStore['confirmClaim']>[0]) =>
+      state.confirmClaim(input),
     ),
     close: () => {
       state.closed = true;
@@ -204,6 +221,7 @@ class MemoryState {
     let group = live(this.groups, groupKey, now);
     if (
       group !== undefined &&
+      group.claim === undefined &&
       group.pending.length === 0 &&
       group.lastItemAt + group.timing.closeMs <= now
     ) {
@@ -227,6 +245,7 @@ class MemoryState {
         last: leading ? [item] : [],
         expireAt: 0,
         dueAt: undefined,
+        claim: undefined,
       };
       if (!leading) {
         group.flushAt =
@@ -255,8 +274,8 @@ class MemoryState {
     return result;
   }
 
-  flushGroup(input: { groupKey: string; now: number }): FlushGroupResult {
-    const { groupKey, now } = input;
+  flushGroup(input: { groupKey: string; now: number; claimMs?: number }): FlushGroupResult {
+    const { groupKey, now, claimMs } = input;
     this.enter(now);
     const entry: DueEntry = { kind: 'group', key: groupKey };
     const group = live(this.groups, groupKey, now);
@@ -264,6 +283,26 @@ class MemoryState {
       this.groups.delete(groupKey);
       this.due.remove(entry);
       return { kind: 'none' };
+    }
+    const claim = group.claim;
+    if (claim !== undefined) {
+      let result: FlushGroupResult = { kind: 'none' };
+      if (claim.until <= now) {
+        result = {
+          kind: claim.kind,
+          openedAt: group.openedAt,
+          seq: claim.token,
+          header: group.header,
+          items: group.last.slice(),
+          replay: true,
+          ...(claim.sealed !== undefined ? { sealed: claim.sealed } : {}),
+        };
+        if (claimMs !== undefined) claim.until = now + claimMs;
+        else group.claim = undefined;
+      }
+      group.dueAt = undefined;
+      this.reschedule(groupKey, group);
+      return result;
     }
     let result: FlushGroupResult = { kind: 'none' };
     if (group.pending.length > 0) {
@@ -300,6 +339,14 @@ class MemoryState {
         seq: group.seq,
         header: group.header,
         items: group.last.slice(),
+      };
+    }
+    if (claimMs !== undefined && (result.kind === 'flush' || result.kind === 'repeat')) {
+      group.claim = {
+        kind: result.kind,
+        token: result.seq,
+        until: now + claimMs,
+        sealed: undefined,
       };
     }
     // A claim may have leased the index entry: always write the real due time back.
@@ -422,10 +469,39 @@ class MemoryState {
     return { created: true, state };
   }
 
-  advanceEscalation(input: { scope: string; key: string; now: number }): AdvanceEscalationResult {
+  advanceEscalation(input: {
+    scope: string;
+    key: string;
+    now: number;
+    claimMs?: number;
+  }): AdvanceEscalationResult {
     this.enter(input.now);
     const entry: DueEntry = { kind: 'escalation', key: input.key, scope: input.scope };
     const record = live(this.escalations, input.key, input.now);
+    const claim = record?.claim;
+    if (record !== undefined && claim !== undefined) {
+      if (claim.until > input.now) {
+        this.due.schedule(entry, claim.until);
+        return { kind: 'none' };
+      }
+      const state = record.state;
+      const result: AdvanceEscalationResult = {
+        kind: 'step',
+        step: claim.token,
+        dueAt: state.stepDueAt[claim.token - 1]!,
+        header: state.header,
+        replay: true,
+        ...(claim.sealed !== undefined ? { sealed: claim.sealed } : {}),
+      };
+      if (input.claimMs !== undefined) {
+        claim.until = input.now + input.claimMs;
+        this.due.schedule(entry, claim.until);
+      } else {
+        record.claim = undefined;
+        this.rescheduleEscalation(record);
+      }
+      return result;
+    }
     if (record === undefined || record.state.status !== 'open') {
       this.due.remove(entry);
       return { kind: 'none' };
@@ -447,10 +523,22 @@ class MemoryState {
       stepsSent: step,
       ...(done ? { status: 'done' as const, closedAt: input.now } : {}),
     };
-    const next = state.stepDueAt[step];
-    if (done || next === undefined) this.due.remove(entry);
-    else this.due.schedule(entry, next);
+    if (input.claimMs !== undefined) {
+      record.claim = { token: step, until: input.now + input.claimMs, sealed: undefined };
+      this.due.schedule(entry, record.claim.until);
+    } else {
+      this.rescheduleEscalation(record);
+    }
     return { kind: 'step', step, dueAt, header: state.header };
+  }
+
+  /** Puts an escalation without an open claim at its next step's due time, or out of the index. */
+  private rescheduleEscalation(record: EscalationRecord): void {
+    const state = record.state;
+    const entry: DueEntry = { kind: 'escalation', key: state.key, scope: state.scope };
+    const next = state.stepDueAt[state.stepsSent];
+    if (state.status !== 'open' || next === undefined) this.due.remove(entry);
+    else this.due.schedule(entry, next);
   }
 
   acknowledgeEscalation(input: {
@@ -462,7 +550,12 @@ class MemoryState {
     this.enter(input.now);
     const record = live(this.escalations, input.key, input.now);
     if (record === undefined || record.state.scope !== input.scope) return 'unknown';
-    if (record.state.status !== 'open') return 'closed';
+    // An unconfirmed step is not replayed once the escalation stopped.
+    record.claim = undefined;
+    if (record.state.status !== 'open') {
+      this.due.remove({ kind: 'escalation', key: input.key, scope: input.scope });
+      return 'closed';
+    }
     record.state = {
       ...record.state,
       status: 'acknowledged',
@@ -484,7 +577,14 @@ class MemoryState {
         keys.delete(key);
         continue;
       }
-      if (record.state.status !== 'open') continue;
+      if (record.state.status !== 'open') {
+        if (record.claim !== undefined) {
+          record.claim = undefined;
+          this.due.remove({ kind: 'escalation', key, scope: input.scope });
+        }
+        continue;
+      }
+      record.claim = undefined;
       record.state = { ...record.state, status: 'resolved', closedAt: input.now };
       this.due.remove({ kind: 'escalation', key, scope: input.scope });
       resolved.push(key);
@@ -520,13 +620,30 @@ class MemoryState {
     return { created: true };
   }
 
-  takeDeferred(input: {
-    key: string;
-    now: number;
-  }): { kind: 'none' } | { kind: 'due'; payload: string } {
+  takeDeferred(input: { key: string; now: number; claimMs?: number }): TakeDeferredResult {
     this.enter(input.now);
     const entry: DueEntry = { kind: 'deferred', key: input.key };
     const record = live(this.deferred, input.key, input.now);
+    const claim = record?.claim;
+    if (record !== undefined && claim !== undefined) {
+      if (claim.until > input.now) {
+        this.due.schedule(entry, claim.until);
+        return { kind: 'none' };
+      }
+      const result: TakeDeferredResult = {
+        kind: 'due',
+        payload: record.payload,
+        replay: true,
+        ...(claim.sealed !== undefined ? { sealed: claim.sealed } : {}),
+      };
+      if (input.claimMs !== undefined) {
+        claim.until = input.now + input.claimMs;
+        this.due.schedule(entry, claim.until);
+      } else {
+        this.endDeferredClaim(record, entry);
+      }
+      return result;
+    }
     if (record === undefined || record.taken) {
       this.due.remove(entry);
       return { kind: 'none' };
@@ -537,9 +654,59 @@ class MemoryState {
     }
     record.taken = true;
     const payload = record.payload;
+    if (input.claimMs !== undefined) {
+      record.claim = { token: 1, until: input.now + input.claimMs, sealed: undefined };
+      this.due.schedule(entry, record.claim.until);
+    } else {
+      record.payload = '';
+      this.due.remove(entry);
+    }
+    return { kind: 'due', payload };
+  }
+
+  private endDeferredClaim(record: DeferredRecord, entry: DueEntry): void {
+    record.claim = undefined;
     record.payload = '';
     this.due.remove(entry);
-    return { kind: 'due', payload };
+  }
+
+  sealClaim(input: { claim: ClaimRef; payload: string; now: number }): string | undefined {
+    this.enter(input.now);
+    const open = this.openClaim(input.claim, input.now);
+    if (open === undefined) return undefined;
+    open.sealed ??= input.payload;
+    return open.sealed;
+  }
+
+  confirmClaim(input: { claim: ClaimRef; now: number }): boolean {
+    this.enter(input.now);
+    const { entry } = input.claim;
+    if (this.openClaim(input.claim, input.now) === undefined) return false;
+    if (entry.kind === 'group') {
+      const group = this.groups.get(entry.key)!;
+      group.claim = undefined;
+      group.dueAt = undefined;
+      this.reschedule(entry.key, group);
+    } else if (entry.kind === 'escalation') {
+      const record = this.escalations.get(entry.key)!;
+      record.claim = undefined;
+      this.rescheduleEscalation(record);
+    } else {
+      this.endDeferredClaim(this.deferred.get(entry.key)!, entry);
+    }
+    return true;
+  }
+
+  /** The open claim `ref` names, or undefined when it is not open (any more). */
+  private openClaim(ref: ClaimRef, now: number): OpenClaim | undefined {
+    const { entry, token } = ref;
+    let claim: OpenClaim | undefined;
+    if (entry.kind === 'group') claim = live(this.groups, entry.key, now)?.claim;
+    else if (entry.kind === 'escalation') {
+      const record = live(this.escalations, entry.key, now);
+      if (record !== undefined && record.state.scope === entry.scope) claim = record.claim;
+    } else claim = live(this.deferred, entry.key, now)?.claim;
+    return claim?.token === token ? claim : undefined;
   }
 
   private enter(now: number): void {
@@ -610,6 +777,7 @@ function firstFlushAt(group: GroupState, now: number): number {
 
 /** The next time anything happens to the group: flush, repeat or close. */
 function groupNextDue(group: GroupState): number {
+  if (group.claim !== undefined) return group.claim.until;
   if (group.pending.length > 0 && group.flushAt !== undefined) return group.flushAt;
   const closeAt = group.lastItemAt + group.timing.closeMs;
   const repeatMs = group.timing.repeatMs;

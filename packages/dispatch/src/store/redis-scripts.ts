@@ -35,22 +35,26 @@ end
 // meta fields: o openedAt, li lastItemAt, lf lastFlushAt, s seq, f flushAt, h header,
 // ld leading event id, du the due time last written to the index, x expireAt (the contract's,
 // checked on every read), xt the instant the keys' TTLs run to, tw/ti/tr/tc/tm/tf timing
-// (wait, interval, repeat, close, maxItems, sendFirst). TTLs are refreshed only when xt falls short of x, then to x + grace: most adds
+// (wait, interval, repeat, close, maxItems, sendFirst); the open claim (StateStore CLAIMS): ck kind
+// (flush/repeat; its window is the last list), cq token (seq), cu lease end, cp sealed rendering.
+// TTLs are refreshed only when xt falls short of x, then to x + grace: most adds
 // then cost no PEXPIRE at all, and the keys still never vanish before x.
 const GROUP_PRELUDE = `
 local meta, pending, seen, last, due = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
 local function drop_group() redis.call('DEL', meta, pending, seen, last) end
 local function load_group(now)
-  local v = redis.call('HMGET', meta, 'o','li','lf','s','f','h','ld','x','tw','ti','tr','tc','tm','tf','xt','du')
+  local v = redis.call('HMGET', meta, 'o','li','lf','s','f','h','ld','x','tw','ti','tr','tc','tm','tf','xt','du','ck','cq','cu')
   if not v[1] then return nil end
   if tonumber(v[8]) <= now then drop_group(); return nil end
   return { o = tonumber(v[1]), li = tonumber(v[2]), lf = num(v[3]), s = tonumber(v[4]),
     f = num(v[5]), h = v[6], ld = v[7] or '', tw = tonumber(v[9]), ti = tonumber(v[10]),
     tr = num(v[11]), tc = tonumber(v[12]), tm = num(v[13]), tf = v[14], xt = num(v[15]), du = num(v[16]),
+    ck = v[17] or nil, cq = num(v[18]), cu = num(v[19]), had_cu = v[19] ~= false,
     had_f = v[5] ~= false, had_tr = v[11] ~= false, had_tm = v[13] ~= false,
     np = redis.call('LLEN', pending), nl = redis.call('LLEN', last) }
 end
 local function next_due(g)
+  if g.cu then return g.cu end
   if g.np > 0 and g.f then return g.f end
   local closeAt = g.li + g.tc
   if g.tr and g.nl > 0 and g.lf then return math.min(closeAt, g.lf + g.tr) end
@@ -71,8 +75,16 @@ local function save_group(g, now, member, grace, force)
   if g.f then table.insert(fields, 'f'); table.insert(fields, int(g.f)) end
   if g.tr then table.insert(fields, 'tr'); table.insert(fields, int(g.tr)) end
   if g.tm then table.insert(fields, 'tm'); table.insert(fields, int(g.tm)) end
+  if g.cu then
+    table.insert(fields, 'ck'); table.insert(fields, g.ck)
+    table.insert(fields, 'cq'); table.insert(fields, int(g.cq))
+    table.insert(fields, 'cu'); table.insert(fields, int(g.cu))
+  end
   redis.call('HSET', meta, unpack(fields))
   local gone = {}
+  if g.had_cu and not g.cu then
+    table.insert(gone, 'ck'); table.insert(gone, 'cq'); table.insert(gone, 'cu'); table.insert(gone, 'cp')
+  end
   if g.had_f and not g.f then table.insert(gone, 'f') end
   if g.had_tr and not g.tr then table.insert(gone, 'tr') end
   if g.had_tm and not g.tm then table.insert(gone, 'tm') end
@@ -96,7 +108,7 @@ local tw, ti, tr, tc, tm, tf = tonumber(ARGV[5]), tonumber(ARGV[6]), num(ARGV[7]
   tonumber(ARGV[8]), num(ARGV[9] ~= '' and ARGV[9]), ARGV[10]
 local member, grace = ARGV[11], tonumber(ARGV[12])
 local g = load_group(now)
-if g and g.np == 0 and g.li + g.tc <= now then drop_group(); g = nil end
+if g and not g.cu and g.np == 0 and g.li + g.tc <= now then drop_group(); g = nil end
 local outcome, leading
 if not g then
   local lead = tf == '1'
@@ -134,14 +146,27 @@ save_group(g, now, member, grace, false)
 return { outcome, int(g.o), leading and '1' or '0' }
 `;
 
+// ARGV now, member, grace, claimMs ('' = commit at once) → { 'none' } | { 'closed', openedAt }
+// | { kind, openedAt, seq, header, replay '0'/'1', sealed ('' = none), items… }.
 const GROUP_FLUSH = `${GROUP_PRELUDE}
 local now, member, grace = tonumber(ARGV[1]), ARGV[2], tonumber(ARGV[3])
+local claimMs = num(ARGV[4] ~= '' and ARGV[4])
 local g = load_group(now)
 if not g then
   drop_group(); redis.call('ZREM', due, member)
   return { 'none' }
 end
 local result = { 'none' }
+if g.cu then
+  -- An open claim: nothing else happens to the group until it is confirmed or its lease ends.
+  if g.cu <= now then
+    result = { g.ck, int(g.o), int(g.cq), g.h, '1', redis.call('HGET', meta, 'cp') or '' }
+    for _, it in ipairs(redis.call('LRANGE', last, 0, -1)) do table.insert(result, it) end
+    if claimMs then g.cu = now + claimMs else g.cu = nil end
+  end
+  save_group(g, now, member, grace, true)
+  return result
+end
 if g.np > 0 then
   if g.f and g.f <= now then
     g.s = g.s + 1
@@ -149,7 +174,7 @@ if g.np > 0 then
     redis.call('DEL', last)
     redis.call('RENAME', pending, last)
     g.nl, g.np, g.lf, g.f = #items, 0, now, nil
-    result = { 'flush', int(g.o), int(g.s), g.h }
+    result = { 'flush', int(g.o), int(g.s), g.h, '0', '' }
     for _, it in ipairs(items) do table.insert(result, it) end
   end
 elseif g.li + g.tc <= now then
@@ -158,11 +183,33 @@ elseif g.li + g.tc <= now then
 elseif g.tr and g.nl > 0 and g.lf and g.lf + g.tr <= now then
   g.s = g.s + 1
   g.lf = now
-  result = { 'repeat', int(g.o), int(g.s), g.h }
+  result = { 'repeat', int(g.o), int(g.s), g.h, '0', '' }
   for _, it in ipairs(redis.call('LRANGE', last, 0, -1)) do table.insert(result, it) end
+end
+if claimMs and result[1] ~= 'none' then
+  g.ck, g.cq, g.cu = result[1], g.s, now + claimMs
 end
 save_group(g, now, member, grace, true)
 return result
+`;
+
+// KEYS as GROUP_FLUSH. ARGV seq, payload → {} when claim seq is not open, else { sealed }.
+const GROUP_SEAL = `
+local v = redis.call('HMGET', KEYS[1], 'cq', 'cp')
+if not v[1] or v[1] ~= ARGV[1] then return {} end
+if v[2] then return { v[2] } end
+redis.call('HSET', KEYS[1], 'cp', ARGV[2])
+return { ARGV[2] }
+`;
+
+// KEYS as GROUP_FLUSH. ARGV now, seq, member, grace → 1 when the claim was open (now ended).
+const GROUP_CONFIRM = `${GROUP_PRELUDE}
+local now, member, grace = tonumber(ARGV[1]), ARGV[3], tonumber(ARGV[4])
+local g = load_group(now)
+if not g or not g.cu or int(g.cq) ~= ARGV[2] then return 0 end
+g.cu = nil
+save_group(g, now, member, grace, true)
+return 1
 `;
 
 // KEYS[1] the bucket's due index. ARGV now, leaseUntil, members… → the members claimed.
@@ -296,18 +343,25 @@ return out
 `;
 
 // Escalation hash fields: sc scope, st status, n stepsSent, d stepDueAt (comma list), h header,
-// by acknowledgedBy, c closedAt, x expireAt.
+// by acknowledgedBy, c closedAt, x expireAt; the open claim: cs token (step), cu lease end,
+// cp sealed rendering.
 const ESCALATION_PRELUDE = `
 local function load_escalation(key, now)
-  local v = redis.call('HMGET', key, 'sc', 'st', 'n', 'd', 'h', 'by', 'c', 'x')
+  local v = redis.call('HMGET', key, 'sc', 'st', 'n', 'd', 'h', 'by', 'c', 'x', 'cs', 'cu')
   if not v[1] then return nil end
   if now and tonumber(v[8]) <= now then return nil end
   local steps = {}
   for s in string.gmatch(v[4], '[^,]+') do table.insert(steps, tonumber(s)) end
   return { sc = v[1], st = v[2], n = tonumber(v[3]), d = v[4], steps = steps, h = v[5],
-    by = v[6] or '', c = v[7] or '' }
+    by = v[6] or '', c = v[7] or '', cs = num(v[9]), cu = num(v[10]) }
 end
 local function state_reply(e) return { e.sc, e.st, int(e.n), e.d, e.h, e.by, e.c } end
+-- Without an open claim: the entry waits for the next step, or leaves the index.
+local function reschedule_escalation(key, due, e, member)
+  local nextAt = e.steps[e.n + 1]
+  if e.st == 'open' and nextAt then schedule(due, int(nextAt), member, key)
+  else redis.call('ZREM', due, member) end
+end
 `;
 
 // KEYS esc hash, scope set, due. ARGV scope, key, now, steps (comma list), header, expireAt, member.
@@ -334,10 +388,24 @@ end
 local r = state_reply(load_escalation(KEYS[1], nil)); table.insert(r, 1, '1'); return r
 `;
 
-// KEYS esc hash, due. ARGV now, member → {} or {step, dueAt, header}.
+// KEYS esc hash, due. ARGV now, member, claimMs ('' = commit at once) → {} or
+// {step, dueAt, header, replay '0'/'1', sealed ('' = none)}.
 const ESCALATION_ADVANCE = `${ESCALATION_PRELUDE}
 local now, member = tonumber(ARGV[1]), ARGV[2]
+local claimMs = num(ARGV[3] ~= '' and ARGV[3])
 local e = load_escalation(KEYS[1], now)
+if e and e.cu then
+  if e.cu > now then schedule(KEYS[2], int(e.cu), member, KEYS[1]); return {} end
+  local r = { int(e.cs), int(e.steps[e.cs]), e.h, '1', redis.call('HGET', KEYS[1], 'cp') or '' }
+  if claimMs then
+    redis.call('HSET', KEYS[1], 'cu', int(now + claimMs))
+    schedule(KEYS[2], int(now + claimMs), member, KEYS[1])
+  else
+    redis.call('HDEL', KEYS[1], 'cs', 'cu', 'cp')
+    reschedule_escalation(KEYS[1], KEYS[2], e, member)
+  end
+  return r
+end
 if not e or e.st ~= 'open' then redis.call('ZREM', KEYS[2], member); return {} end
 local dueAt = e.steps[e.n + 1]
 if not dueAt then redis.call('ZREM', KEYS[2], member); return {} end
@@ -346,10 +414,33 @@ local step = e.n + 1
 local done = step >= #e.steps
 redis.call('HSET', KEYS[1], 'n', int(step))
 if done then redis.call('HSET', KEYS[1], 'st', 'done', 'c', ARGV[1]) end
-local nextAt = e.steps[step + 1]
-if done or not nextAt then redis.call('ZREM', KEYS[2], member)
-else schedule(KEYS[2], int(nextAt), member, KEYS[1]) end
-return { int(step), int(dueAt), e.h }
+if claimMs then
+  redis.call('HSET', KEYS[1], 'cs', int(step), 'cu', int(now + claimMs))
+  schedule(KEYS[2], int(now + claimMs), member, KEYS[1])
+else
+  local nextAt = e.steps[step + 1]
+  if done or not nextAt then redis.call('ZREM', KEYS[2], member)
+  else schedule(KEYS[2], int(nextAt), member, KEYS[1]) end
+end
+return { int(step), int(dueAt), e.h, '0', '' }
+`;
+
+// KEYS esc hash. ARGV step, payload → {} when that claim is not open, else { sealed }.
+const ESCALATION_SEAL = `
+local v = redis.call('HMGET', KEYS[1], 'cs', 'cp')
+if not v[1] or v[1] ~= ARGV[1] then return {} end
+if v[2] then return { v[2] } end
+redis.call('HSET', KEYS[1], 'cp', ARGV[2])
+return { ARGV[2] }
+`;
+
+// KEYS esc hash, due. ARGV now, step, member → 1 when the claim was open (now ended).
+const ESCALATION_CONFIRM = `${ESCALATION_PRELUDE}
+local e = load_escalation(KEYS[1], tonumber(ARGV[1]))
+if not e or not e.cs or int(e.cs) ~= ARGV[2] then return 0 end
+redis.call('HDEL', KEYS[1], 'cs', 'cu', 'cp')
+reschedule_escalation(KEYS[1], KEYS[2], e, ARGV[3])
+return 1
 `;
 
 // KEYS esc hash, due. ARGV scope, by, now, member.
@@ -357,6 +448,8 @@ const ESCALATION_ACK = `${ESCALATION_PRELUDE}
 local now = tonumber(ARGV[3])
 local e = load_escalation(KEYS[1], now)
 if not e or e.sc ~= ARGV[1] then return 'unknown' end
+-- An unconfirmed step is not replayed once the escalation stopped.
+if e.cu then redis.call('HDEL', KEYS[1], 'cs', 'cu', 'cp'); redis.call('ZREM', KEYS[2], ARGV[4]) end
 if e.st ~= 'open' then return 'closed' end
 redis.call('HSET', KEYS[1], 'st', 'acknowledged', 'by', ARGV[2], 'c', ARGV[3])
 redis.call('ZREM', KEYS[2], ARGV[4])
@@ -373,10 +466,16 @@ for _, key in ipairs(redis.call('SMEMBERS', KEYS[1])) do
   local hash = ARGV[3] .. key
   local e = load_escalation(hash, now)
   if not e then redis.call('SREM', KEYS[1], key)
-  elseif e.st == 'open' and e.sc == ARGV[1] then
-    redis.call('HSET', hash, 'st', 'resolved', 'c', ARGV[2])
-    redis.call('ZREM', KEYS[2], ARGV[4] .. key .. '\\n' .. ARGV[1])
-    table.insert(out, key)
+  elseif e.sc == ARGV[1] then
+    if e.cu then
+      redis.call('HDEL', hash, 'cs', 'cu', 'cp')
+      redis.call('ZREM', KEYS[2], ARGV[4] .. key .. '\\n' .. ARGV[1])
+    end
+    if e.st == 'open' then
+      redis.call('HSET', hash, 'st', 'resolved', 'c', ARGV[2])
+      redis.call('ZREM', KEYS[2], ARGV[4] .. key .. '\\n' .. ARGV[1])
+      table.insert(out, key)
+    end
   end
 end
 return out
@@ -404,17 +503,53 @@ extend(KEYS[2], t)
 return 1
 `;
 
-// KEYS hash, due. ARGV now, member → {} or {payload}.
+// KEYS hash, due. ARGV now, member, claimMs ('' = commit at once) → {} or
+// {payload, replay '0'/'1', sealed ('' = none)}. The open claim: cu lease end, cp sealed.
 const TAKE_DEFERRED = `
 local now, member = tonumber(ARGV[1]), ARGV[2]
-local v = redis.call('HMGET', KEYS[1], 's', 'p', 't', 'x')
+local claimMs = num(ARGV[3] ~= '' and ARGV[3])
+local v = redis.call('HMGET', KEYS[1], 's', 'p', 't', 'x', 'cu', 'cp')
+if v[1] and tonumber(v[4]) > now and v[5] then
+  local cu = tonumber(v[5])
+  if cu > now then schedule(KEYS[2], v[5], member, KEYS[1]); return {} end
+  if claimMs then
+    redis.call('HSET', KEYS[1], 'cu', int(now + claimMs))
+    schedule(KEYS[2], int(now + claimMs), member, KEYS[1])
+  else
+    redis.call('HDEL', KEYS[1], 'cu', 'cp'); redis.call('HSET', KEYS[1], 'p', '')
+    redis.call('ZREM', KEYS[2], member)
+  end
+  return { v[2], '1', v[6] or '' }
+end
 if not v[1] or tonumber(v[4]) <= now or v[3] == '1' then
   redis.call('ZREM', KEYS[2], member); return {}
 end
 if tonumber(v[1]) > now then schedule(KEYS[2], v[1], member, KEYS[1]); return {} end
-redis.call('HSET', KEYS[1], 't', '1', 'p', '')
-redis.call('ZREM', KEYS[2], member)
-return { v[2] }
+if claimMs then
+  redis.call('HSET', KEYS[1], 't', '1', 'cu', int(now + claimMs))
+  schedule(KEYS[2], int(now + claimMs), member, KEYS[1])
+else
+  redis.call('HSET', KEYS[1], 't', '1', 'p', '')
+  redis.call('ZREM', KEYS[2], member)
+end
+return { v[2], '0', '' }
+`;
+
+// KEYS hash. ARGV payload → {} when no claim is open, else { sealed }.
+const DEFERRED_SEAL = `
+local v = redis.call('HMGET', KEYS[1], 'cu', 'cp')
+if not v[1] then return {} end
+if v[2] then return { v[2] } end
+redis.call('HSET', KEYS[1], 'cp', ARGV[1])
+return { ARGV[1] }
+`;
+
+// KEYS hash, due. ARGV member → 1 when the claim was open (now ended).
+const DEFERRED_CONFIRM = `
+if not redis.call('HGET', KEYS[1], 'cu') then return 0 end
+redis.call('HDEL', KEYS[1], 'cu', 'cp'); redis.call('HSET', KEYS[1], 'p', '')
+redis.call('ZREM', KEYS[2], ARGV[1])
+return 1
 `;
 
 /** One store script as node-redis wants it (`defineScript` adds the SHA1 for EVALSHA). */
@@ -461,7 +596,13 @@ export type StoreScriptName =
   | 'exrEscalationResolve'
   | 'exrEscalationGet'
   | 'exrDeferSend'
-  | 'exrTakeDeferred';
+  | 'exrTakeDeferred'
+  | 'exrGroupSeal'
+  | 'exrGroupConfirm'
+  | 'exrEscalationSeal'
+  | 'exrEscalationConfirm'
+  | 'exrDeferredSeal'
+  | 'exrDeferredConfirm';
 
 /** Every script of the Redis store, registered on the node-redis client by name. */
 export const REDIS_SCRIPTS: Readonly<Record<StoreScriptName, StoreScript>> = {
@@ -482,4 +623,10 @@ export const REDIS_SCRIPTS: Readonly<Record<StoreScriptName, StoreScript>> = {
   exrEscalationGet: script(ESCALATION_GET, 1),
   exrDeferSend: script(DEFER_SEND, 2),
   exrTakeDeferred: script(TAKE_DEFERRED, 2),
+  exrGroupSeal: script(GROUP_SEAL, 5),
+  exrGroupConfirm: script(GROUP_CONFIRM, 5),
+  exrEscalationSeal: script(ESCALATION_SEAL, 1),
+  exrEscalationConfirm: script(ESCALATION_CONFIRM, 2),
+  exrDeferredSeal: script(DEFERRED_SEAL, 1),
+  exrDeferredConfirm: script(DEFERRED_CONFIRM, 2),
 };

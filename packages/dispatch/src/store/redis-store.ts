@@ -14,6 +14,7 @@ import type {
   AddGroupItemInput,
   AddGroupItemResult,
   AdvanceEscalationResult,
+  ClaimRef,
   DueEntry,
   EscalationState,
   FlushGroupResult,
@@ -21,6 +22,7 @@ import type {
   SilenceRecord,
   StartEscalationInput,
   StateStore,
+  TakeDeferredResult,
 } from './state-store.js';
 
 /** Options of {@link createRedisStore}. */
@@ -204,6 +206,13 @@ function parseSilence(id: string, json: string, endsAt: string, updatedAt: strin
   };
 }
 
+/** The `replay` and `sealed` fields of a take's reply ('1' and a non-empty rendering). */
+function claimFields(replay: unknown, sealed: unknown): { replay?: true; sealed?: string } {
+  if (asString(replay, 'claim replay') !== '1') return {};
+  const text = asString(sealed, 'claim sealed');
+  return text === '' ? { replay: true } : { replay: true, sealed: text };
+}
+
 /** Maps a node-redis failure to the contract's errors: wrong key types mean foreign data. */
 function storeError(error: unknown, operation: string): DispatchError {
   if (error instanceof ErrorReply && /^WRONGTYPE/.test(error.message)) {
@@ -381,13 +390,18 @@ class RedisStore implements StateStore {
     });
   }
 
-  flushGroup(input: { readonly groupKey: string; readonly now: number }) {
+  flushGroup(input: {
+    readonly groupKey: string;
+    readonly now: number;
+    readonly claimMs?: number;
+  }) {
     return this.run('flushGroup', input.now, async (): Promise<FlushGroupResult> => {
       const reply = asArray(
         await this.client.exrGroupFlush(this.groupKeys(input.groupKey), [
           String(input.now),
           memberOf({ kind: 'group', key: input.groupKey }),
           String(GROUP_EXPIRY_GRACE_MS),
+          input.claimMs !== undefined ? String(input.claimMs) : '',
         ]),
         'flushGroup',
       );
@@ -403,7 +417,8 @@ class RedisStore implements StateStore {
         openedAt,
         seq: asNumber(reply[2], 'flushGroup seq'),
         header: asString(reply[3], 'flushGroup header'),
-        items: reply.slice(4).map(parseItem),
+        items: reply.slice(6).map(parseItem),
+        ...claimFields(reply[4], reply[5]),
       };
     });
   }
@@ -574,13 +589,22 @@ class RedisStore implements StateStore {
     });
   }
 
-  advanceEscalation(input: { readonly scope: string; readonly key: string; readonly now: number }) {
+  advanceEscalation(input: {
+    readonly scope: string;
+    readonly key: string;
+    readonly now: number;
+    readonly claimMs?: number;
+  }) {
     return this.run('advanceEscalation', input.now, async (): Promise<AdvanceEscalationResult> => {
       const { hash, due } = this.escalationKeys(input.scope, input.key);
       const reply = asArray(
         await this.client.exrEscalationAdvance(
           [hash, due],
-          [String(input.now), memberOf({ kind: 'escalation', key: input.key, scope: input.scope })],
+          [
+            String(input.now),
+            memberOf({ kind: 'escalation', key: input.key, scope: input.scope }),
+            input.claimMs !== undefined ? String(input.claimMs) : '',
+          ],
         ),
         'advanceEscalation',
       );
@@ -590,6 +614,7 @@ class RedisStore implements StateStore {
         step: asNumber(reply[0], 'escalation step'),
         dueAt: asNumber(reply[1], 'escalation dueAt'),
         header: asString(reply[2], 'escalation header'),
+        ...claimFields(reply[3], reply[4]),
       };
     });
   }
@@ -658,22 +683,76 @@ class RedisStore implements StateStore {
     });
   }
 
-  takeDeferred(input: { readonly key: string; readonly now: number }) {
-    return this.run(
-      'takeDeferred',
-      input.now,
-      async (): Promise<{ kind: 'none' } | { kind: 'due'; payload: string }> => {
-        const reply = asArray(
-          await this.client.exrTakeDeferred(
-            [this.keys.key('def', input.key), this.keys.dueOf(input.key)],
-            [String(input.now), memberOf({ kind: 'deferred', key: input.key })],
-          ),
-          'takeDeferred',
-        );
-        if (reply.length === 0) return { kind: 'none' };
-        return { kind: 'due', payload: asString(reply[0], 'deferred payload') };
-      },
-    );
+  takeDeferred(input: { readonly key: string; readonly now: number; readonly claimMs?: number }) {
+    return this.run('takeDeferred', input.now, async (): Promise<TakeDeferredResult> => {
+      const reply = asArray(
+        await this.client.exrTakeDeferred(
+          [this.keys.key('def', input.key), this.keys.dueOf(input.key)],
+          [
+            String(input.now),
+            memberOf({ kind: 'deferred', key: input.key }),
+            input.claimMs !== undefined ? String(input.claimMs) : '',
+          ],
+        ),
+        'takeDeferred',
+      );
+      if (reply.length === 0) return { kind: 'none' };
+      return {
+        kind: 'due',
+        payload: asString(reply[0], 'deferred payload'),
+        ...claimFields(reply[1], reply[2]),
+      };
+    });
+  }
+
+  /** The keys a claim's scripts touch: the owner's hash first, then the bucket's due index. */
+  private claimKeys(entry: DueEntry): string[] {
+    if (entry.kind === 'group') return this.groupKeys(entry.key);
+    if (entry.kind === 'escalation') {
+      const { hash, due } = this.escalationKeys(entry.scope ?? '', entry.key);
+      return [hash, due];
+    }
+    return [this.keys.key('def', entry.key), this.keys.dueOf(entry.key)];
+  }
+
+  sealClaim(input: { readonly claim: ClaimRef; readonly payload: string; readonly now: number }) {
+    return this.run('sealClaim', input.now, async () => {
+      const { entry, token } = input.claim;
+      const keys = this.claimKeys(entry);
+      const reply = asArray(
+        entry.kind === 'group'
+          ? await this.client.exrGroupSeal(keys, [String(token), input.payload])
+          : entry.kind === 'escalation'
+            ? await this.client.exrEscalationSeal([keys[0]!], [String(token), input.payload])
+            : await this.client.exrDeferredSeal([keys[0]!], [input.payload]),
+        'sealClaim',
+      );
+      return reply.length === 0 ? undefined : asString(reply[0], 'sealed claim');
+    });
+  }
+
+  confirmClaim(input: { readonly claim: ClaimRef; readonly now: number }) {
+    return this.run('confirmClaim', input.now, async () => {
+      const { entry, token } = input.claim;
+      const keys = this.claimKeys(entry);
+      const member = memberOf(entry);
+      const reply =
+        entry.kind === 'group'
+          ? await this.client.exrGroupConfirm(keys, [
+              String(input.now),
+              String(token),
+              member,
+              String(GROUP_EXPIRY_GRACE_MS),
+            ])
+          : entry.kind === 'escalation'
+            ? await this.client.exrEscalationConfirm(keys, [
+                String(input.now),
+                String(token),
+                member,
+              ])
+            : await this.client.exrDeferredConfirm(keys, [member]);
+      return asNumber(reply, 'confirmClaim') === 1;
+    });
   }
 
   async close(): Promise<void> {

@@ -30,6 +30,18 @@
  * - ERRORS: a store that cannot reach its backend throws `DispatchError` with code
  *   `EXR_DISPATCH_STORE_UNAVAILABLE` (never a client library's own error); data it cannot read
  *   throws `EXR_DISPATCH_STORE_CORRUPT`. A failed operation changed nothing or everything.
+ * - CLAIMS (claim → persist → confirm): the three "take" operations (`flushGroup`,
+ *   `advanceEscalation`, `takeDeferred`) accept `claimMs`. Without it they commit what they hand
+ *   out at once (a caller that crashes before saving the result loses it). With it the result
+ *   is also kept as the entry's open CLAIM, identified by the entry and a `token` (the group's
+ *   `seq`, the escalation's `step`, 1 for a deferred send), leased until now + claimMs: while
+ *   the lease runs the entry does nothing else (the due index holds it at the lease end; a take
+ *   answers `none`); once it runs out the next take answers the SAME result again (`replay:
+ *   true`, re-leased to the new caller). `sealClaim` stores the caller's rendering of the claim
+ *   (first seal wins, later seals read it back) so a replay hands out identical messages;
+ *   `confirmClaim` ends the claim (idempotent) and lets the entry go on. Items added to a group
+ *   meanwhile wait in `pending` for the next window. A take without `claimMs` that meets an
+ *   expired claim hands it out and ends it (auto-confirm).
  * - VALUES returned are fresh copies or immutable: callers may keep them; stores must not keep
  *   references to caller objects they may mutate later (the in-memory store may keep the
  *   caller's objects because the dispatcher never mutates what it handed over).
@@ -110,6 +122,10 @@ export type FlushGroupResult =
       readonly header: string;
       /** The window's items in arrival order (at least one). */
       readonly items: readonly GroupItem[];
+      /** True when this hands out an open claim again after its lease ran out. */
+      readonly replay?: boolean;
+      /** The claim's sealed rendering (see `sealClaim`), when a replayed claim has one. */
+      readonly sealed?: string;
     }
   /** Nothing new arrived for `repeatMs`: the last flushed window is re-sent. */
   | {
@@ -119,6 +135,8 @@ export type FlushGroupResult =
       readonly header: string;
       /** The items of the last `flush` (or the leading item), in arrival order. */
       readonly items: readonly GroupItem[];
+      readonly replay?: boolean;
+      readonly sealed?: string;
     }
   /** The group closed (nothing pending, no item for `closeMs`); its state is gone. */
   | { readonly kind: 'closed'; readonly openedAt: number };
@@ -171,7 +189,32 @@ export type AdvanceEscalationResult =
       readonly step: number;
       readonly dueAt: number;
       readonly header: string;
+      /** True when this hands out an open claim again after its lease ran out. */
+      readonly replay?: boolean;
+      /** The claim's sealed rendering, when a replayed claim has one. */
+      readonly sealed?: string;
     };
+
+/** The answer of {@link StateStore.takeDeferred}. */
+export type TakeDeferredResult =
+  | { readonly kind: 'none' }
+  | {
+      readonly kind: 'due';
+      readonly payload: string;
+      /** True when this hands out an open claim again after its lease ran out. */
+      readonly replay?: boolean;
+      /** The claim's sealed rendering, when a replayed claim has one. */
+      readonly sealed?: string;
+    };
+
+/**
+ * Names one open claim: the due entry it belongs to and its token (the group's `seq`, the
+ * escalation's `step`, 1 for a deferred send).
+ */
+export interface ClaimRef {
+  readonly entry: DueEntry;
+  readonly token: number;
+}
 
 /** A silence as stored. Times are epoch ms of the caller's clock. */
 export interface SilenceRecord {
@@ -280,8 +323,19 @@ export interface StateStore {
    * - otherwise (or no instance) → `none`.
    * Then the due index entry is set to the instance's next due time (rule in `addGroupItem`)
    * or removed when the instance is gone.
+   *
+   * With `claimMs` (see CLAIMS above; token = seq): a `flush` or `repeat` also opens the claim
+   * until now + claimMs. While a claim is open: the instance neither flushes, repeats nor
+   * closes (an add never closes it either), its next due time is the lease end, and
+   * `flushGroup` answers `none` until the lease ends, then the claimed `flush`/`repeat` again
+   * with the same openedAt, seq, header and items (`last`), `replay: true` and `sealed` when
+   * sealed — re-leased when `claimMs` is given, ended (auto-confirm) when not.
    */
-  flushGroup(input: { readonly groupKey: string; readonly now: number }): Promise<FlushGroupResult>;
+  flushGroup(input: {
+    readonly groupKey: string;
+    readonly now: number;
+    readonly claimMs?: number;
+  }): Promise<FlushGroupResult>;
 
   // ── the due index (timers live in the store, never only in a process) ───────────────────
 
@@ -367,11 +421,18 @@ export interface StateStore {
    * += 1 and answer that `step` (status becomes `done` after the last step). Otherwise `none`.
    * Then the due index entry is set to the next step's due time, or removed when the
    * escalation is not open or has no steps left.
+   *
+   * With `claimMs` (token = step): a `step` also opens the claim, the due entry waits at the
+   * lease end; while open, `none` until the lease ends, then the same step again (`replay`,
+   * `sealed`), re-leased (or ended without `claimMs`). Checked before the status, so the last
+   * step (status `done`) replays too. Acknowledging or resolving ends an open claim: a step not
+   * yet confirmed is not replayed after the escalation stopped.
    */
   advanceEscalation(input: {
     readonly scope: string;
     readonly key: string;
     readonly now: number;
+    readonly claimMs?: number;
   }): Promise<AdvanceEscalationResult>;
 
   /**
@@ -417,11 +478,39 @@ export interface StateStore {
    * Scope: `key`. When held and sendAt ≤ now: marks it taken (exactly once across callers),
    * removes it from the due index and answers `{ kind: 'due', payload }`. Otherwise `none`
    * (and the due index entry is reset to sendAt, or removed when taken or unknown).
+   *
+   * With `claimMs` (token = 1): taking also opens the claim (the payload is kept, the due entry
+   * waits at the lease end); while open, `none` until the lease ends, then the same payload
+   * again (`replay`, `sealed`), re-leased (or ended without `claimMs`).
    */
   takeDeferred(input: {
     readonly key: string;
     readonly now: number;
-  }): Promise<{ readonly kind: 'none' } | { readonly kind: 'due'; readonly payload: string }>;
+    readonly claimMs?: number;
+  }): Promise<TakeDeferredResult>;
+
+  // ── claims (claim → persist → confirm) ──────────────────────────────────────────────────
+
+  /**
+   * Scope: the entry's (group key, escalation scope, deferred key). When `claim` is open:
+   * stores `payload` as its rendering unless one is stored already, and answers the stored one
+   * (first seal wins, so every holder of the claim persists identical messages). When the claim
+   * is no longer open (confirmed, or ended by acknowledge/resolve): changes nothing and answers
+   * undefined — the caller must not persist it.
+   */
+  sealClaim(input: {
+    readonly claim: ClaimRef;
+    readonly payload: string;
+    readonly now: number;
+  }): Promise<string | undefined>;
+
+  /**
+   * Scope: the entry's. Ends the open claim `claim` and lets the entry go on (the due index
+   * entry moves to the entry's real next due time, or is removed): answers true. Answers false
+   * and changes nothing when that claim is not open (already confirmed, or ended): confirming
+   * twice is harmless.
+   */
+  confirmClaim(input: { readonly claim: ClaimRef; readonly now: number }): Promise<boolean>;
 
   // ── lifecycle ─────────────────────────────────────────────────────────────────────────────
 
