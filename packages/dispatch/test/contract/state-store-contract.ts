@@ -545,6 +545,211 @@ export function describeStateStoreContract(
       });
     });
 
+    describe('claims (claim → persist → confirm)', () => {
+      const LEASE = MIN;
+      const groupClaim = (seq: number) => ({
+        entry: { kind: 'group' as const, key: 'c1' },
+        token: seq,
+      });
+
+      it('holds a claimed flush until confirmed, replays it after the lease, and puts later items in the next window', async () => {
+        const s = await store();
+        const add = (eventId: string, now: number) =>
+          s.addGroupItem({ groupKey: 'c1', now, timing, item: item(eventId), header: 'H' });
+        await add('a', T0);
+        await add('b', T0 + 1);
+        const at = T0 + timing.waitMs;
+        const first = await s.flushGroup({ groupKey: 'c1', now: at, claimMs: LEASE });
+        expect(first).toEqual({
+          kind: 'flush',
+          openedAt: T0,
+          seq: 1,
+          header: 'H',
+          items: [item('a'), item('b')],
+        });
+        // While the claim is open the due index waits at the lease end and nobody else flushes.
+        expect(await s.nextDueAt()).toBe(at + LEASE);
+        await add('c', at + 1);
+        expect(await s.nextDueAt()).toBe(at + LEASE);
+        expect(await s.flushGroup({ groupKey: 'c1', now: at + LEASE - 1, claimMs: LEASE })).toEqual(
+          { kind: 'none' },
+        );
+        // Lease over, nothing confirmed: the same window again, re-leased to the new caller.
+        const [x, y] = await Promise.all([
+          s.flushGroup({ groupKey: 'c1', now: at + LEASE, claimMs: LEASE }),
+          s.flushGroup({ groupKey: 'c1', now: at + LEASE, claimMs: LEASE }),
+        ]);
+        expect([x, y].filter((r) => r.kind !== 'none')).toEqual([{ ...first, replay: true }]);
+        // First seal wins; a later seal reads it back; a seal of another seq is refused.
+        expect(await s.sealClaim({ claim: groupClaim(1), payload: 'P1', now: at + LEASE })).toBe(
+          'P1',
+        );
+        expect(await s.sealClaim({ claim: groupClaim(1), payload: 'P2', now: at + LEASE })).toBe(
+          'P1',
+        );
+        expect(await s.sealClaim({ claim: groupClaim(2), payload: 'P3', now: at + LEASE })).toBe(
+          undefined,
+        );
+        expect(await s.flushGroup({ groupKey: 'c1', now: at + 2 * LEASE, claimMs: LEASE })).toEqual(
+          {
+            ...first,
+            replay: true,
+            sealed: 'P1',
+          },
+        );
+        // Confirming ends the claim once; a second confirm (or a stale seq) changes nothing.
+        expect(await s.confirmClaim({ claim: groupClaim(2), now: at + 2 * LEASE })).toBe(false);
+        expect(await s.confirmClaim({ claim: groupClaim(1), now: at + 2 * LEASE })).toBe(true);
+        expect(await s.confirmClaim({ claim: groupClaim(1), now: at + 2 * LEASE })).toBe(false);
+        expect(
+          await s.sealClaim({ claim: groupClaim(1), payload: 'P4', now: at + 2 * LEASE }),
+        ).toBe(undefined);
+        // The item that arrived during the claim is the next window, on the interval grid.
+        expect(await s.nextDueAt()).toBe(at + timing.intervalMs);
+        expect(
+          await s.flushGroup({ groupKey: 'c1', now: at + timing.intervalMs, claimMs: LEASE }),
+        ).toEqual({ kind: 'flush', openedAt: T0, seq: 2, header: 'H', items: [item('c')] });
+        expect(await s.confirmClaim({ claim: groupClaim(2), now: at + timing.intervalMs })).toBe(
+          true,
+        );
+        // Nothing new after that: the repeat comes next.
+        expect(await s.nextDueAt()).toBe(at + timing.intervalMs + (timing.repeatMs ?? 0));
+      });
+
+      it('claims repeats too, and never closes a group with an open claim', async () => {
+        const s = await store();
+        const t: GroupTiming = { ...timing, repeatMs: HOUR, closeMs: 2 * HOUR };
+        await s.addGroupItem({ groupKey: 'c1', now: T0, timing: t, item: item('a'), header: 'H' });
+        const at = T0 + t.waitMs;
+        expect((await s.flushGroup({ groupKey: 'c1', now: at })).kind).toBe('flush');
+        const repeat = await s.flushGroup({ groupKey: 'c1', now: at + HOUR, claimMs: LEASE });
+        expect(repeat).toMatchObject({ kind: 'repeat', seq: 2, items: [item('a')] });
+        // Long past `close` with the claim still open: an add joins, a take replays.
+        const late = at + 3 * HOUR;
+        expect(
+          await s.addGroupItem({
+            groupKey: 'c1',
+            now: late,
+            timing: t,
+            item: item('b'),
+            header: 'H',
+          }),
+        ).toEqual({ outcome: 'added', openedAt: T0, leading: false });
+        expect(await s.flushGroup({ groupKey: 'c1', now: late, claimMs: LEASE })).toEqual({
+          ...repeat,
+          replay: true,
+        });
+        // A take without claimMs hands the expired claim out once more and ends it (auto-confirm).
+        expect(await s.flushGroup({ groupKey: 'c1', now: late + LEASE })).toEqual({
+          ...repeat,
+          replay: true,
+        });
+        expect(await s.confirmClaim({ claim: groupClaim(2), now: late + LEASE })).toBe(false);
+        expect(await s.flushGroup({ groupKey: 'c1', now: late + LEASE })).toMatchObject({
+          kind: 'flush',
+          seq: 3,
+          items: [item('b')],
+        });
+      });
+
+      it('holds, replays and confirms an escalation step; acknowledging ends the claim', async () => {
+        const s = await store();
+        await s.startEscalation({
+          scope: 'sc',
+          key: 'k',
+          now: T0,
+          stepDueAt: [T0 + HOUR, T0 + 2 * HOUR],
+          header: 'H',
+          expireAt: T0 + 72 * HOUR,
+        });
+        const claim = (step: number) => ({
+          entry: { kind: 'escalation' as const, key: 'k', scope: 'sc' },
+          token: step,
+        });
+        const adv = (now: number, claimMs: number | undefined = LEASE) =>
+          s.advanceEscalation({ scope: 'sc', key: 'k', now, ...(claimMs ? { claimMs } : {}) });
+        const step1 = { kind: 'step', step: 1, dueAt: T0 + HOUR, header: 'H' };
+        expect(await adv(T0 + HOUR)).toEqual(step1);
+        expect(await s.nextDueAt()).toBe(T0 + HOUR + LEASE);
+        expect(await adv(T0 + HOUR + LEASE - 1)).toEqual({ kind: 'none' });
+        expect(await adv(T0 + HOUR + LEASE)).toEqual({ ...step1, replay: true });
+        expect(await s.sealClaim({ claim: claim(1), payload: 'S', now: T0 + HOUR })).toBe('S');
+        expect(await adv(T0 + HOUR + 2 * LEASE)).toEqual({ ...step1, replay: true, sealed: 'S' });
+        expect(await s.confirmClaim({ claim: claim(1), now: T0 + HOUR + 2 * LEASE })).toBe(true);
+        expect(await s.confirmClaim({ claim: claim(1), now: T0 + HOUR + 2 * LEASE })).toBe(false);
+        expect(await s.nextDueAt()).toBe(T0 + 2 * HOUR);
+        // The last step claims too (status done); acknowledge then ends the claim: no replay.
+        expect(await adv(T0 + 2 * HOUR)).toMatchObject({ kind: 'step', step: 2 });
+        expect(await s.getEscalation({ scope: 'sc', key: 'k' })).toMatchObject({ status: 'done' });
+        expect(await s.nextDueAt()).toBe(T0 + 2 * HOUR + LEASE);
+        expect(
+          await s.acknowledgeEscalation({ scope: 'sc', key: 'k', by: 'al', now: T0 + 2 * HOUR }),
+        ).toBe('closed');
+        expect(await s.nextDueAt()).toBeUndefined();
+        expect(await adv(T0 + 3 * HOUR)).toEqual({ kind: 'none' });
+        expect(await s.sealClaim({ claim: claim(2), payload: 'X', now: T0 + 3 * HOUR })).toBe(
+          undefined,
+        );
+        expect(await s.confirmClaim({ claim: claim(2), now: T0 + 3 * HOUR })).toBe(false);
+      });
+
+      it('resolving an escalation ends its open claim', async () => {
+        const s = await store();
+        await s.startEscalation({
+          scope: 'sc',
+          key: 'k',
+          now: T0,
+          stepDueAt: [T0 + HOUR, T0 + 2 * HOUR],
+          header: 'H',
+          expireAt: T0 + 72 * HOUR,
+        });
+        await s.advanceEscalation({ scope: 'sc', key: 'k', now: T0 + HOUR, claimMs: LEASE });
+        expect(await s.resolveEscalations({ scope: 'sc', now: T0 + HOUR + 1 })).toEqual(['k']);
+        expect(await s.nextDueAt()).toBeUndefined();
+        expect(
+          await s.advanceEscalation({ scope: 'sc', key: 'k', now: T0 + 3 * HOUR, claimMs: LEASE }),
+        ).toEqual({ kind: 'none' });
+      });
+
+      it('holds, replays and confirms a deferred send', async () => {
+        const s = await store();
+        await s.deferSend({
+          key: 'd',
+          sendAt: T0,
+          payload: 'P',
+          now: T0,
+          expireAt: T0 + 48 * HOUR,
+        });
+        const claim = { entry: { kind: 'deferred' as const, key: 'd' }, token: 1 };
+        expect(await s.takeDeferred({ key: 'd', now: T0, claimMs: LEASE })).toEqual({
+          kind: 'due',
+          payload: 'P',
+        });
+        expect(await s.takeDeferred({ key: 'd', now: T0 + 1, claimMs: LEASE })).toEqual({
+          kind: 'none',
+        });
+        expect(await s.nextDueAt()).toBe(T0 + LEASE);
+        expect(await s.claimDue({ now: T0 + LEASE, limit: 5, leaseMs: LEASE })).toEqual([
+          claim.entry,
+        ]);
+        expect(await s.takeDeferred({ key: 'd', now: T0 + LEASE, claimMs: LEASE })).toEqual({
+          kind: 'due',
+          payload: 'P',
+          replay: true,
+        });
+        expect(await s.sealClaim({ claim, payload: 'S', now: T0 + LEASE })).toBe('S');
+        expect(await s.confirmClaim({ claim, now: T0 + LEASE })).toBe(true);
+        expect(await s.confirmClaim({ claim, now: T0 + LEASE })).toBe(false);
+        expect(await s.nextDueAt()).toBeUndefined();
+        expect(await s.takeDeferred({ key: 'd', now: T0 + 9 * LEASE, claimMs: LEASE })).toEqual({
+          kind: 'none',
+        });
+        expect(
+          await s.deferSend({ key: 'd', sendAt: T0, payload: 'P', now: T0, expireAt: T0 + HOUR }),
+        ).toEqual({ created: false });
+      });
+    });
+
     describe('lifecycle', () => {
       it('throws EXR_DISPATCH_STORE_UNAVAILABLE after close', async () => {
         const s = await factory();
