@@ -94,8 +94,12 @@ export async function createService(
           prefix: `${config.redis.prefix}:dispatch`,
         })
       : createMemoryStore();
+  // The dispatcher's lease is the claim idle time: a flush claimed by an instance that dies
+  // before its outgoing entries are written is handed out again (same key) by another after it.
   const dispatcherFor: DispatchFactory =
-    options.dispatcherFor ?? ((ruleSet) => createDispatcher({ ruleSet, store }));
+    options.dispatcherFor ??
+    ((ruleSet) =>
+      createDispatcher({ ruleSet, store, leaseMs: Math.max(1_000, config.workers.claimIdleMs) }));
   let holder: RuleHolder;
   try {
     holder = await RuleHolder.load(config.rules, dispatcherFor);

@@ -142,20 +142,24 @@ export class Pipeline {
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
 
-  /** Runs the dispatcher's tick and queues what fell due. */
+  /**
+   * Runs the dispatcher's tick and queues what fell due: the dispatcher confirms its claims only
+   * after the outgoing stream has them, so an instance killed in between loses nothing (another
+   * instance hands out the same keys after the dispatcher's lease).
+   */
   async tick(): Promise<void> {
     const active = this.#context.rules.active;
-    const due = await active.dispatcher.tick();
-    if (due.length === 0) return;
     const origin = (o: Outgoing): OutgoingOrigin => ({
       source: 'exroute/dispatch',
       id: o.key,
       ruleSetVersion: active.ruleSet.version,
     });
-    await this.#context.queue.append(
-      'outgoing',
-      due.map((o) => outgoingFields(o, origin(o))),
-    );
+    await active.dispatcher.tick(async (due) => {
+      await this.#context.queue.append(
+        'outgoing',
+        due.map((o) => outgoingFields(o, origin(o))),
+      );
+    });
   }
 
   /** Takes over entries idle at other consumers longer than `claimIdle`, and processes them. */
