@@ -219,7 +219,8 @@ class PolicyDispatcher implements Dispatcher {
         failure = error;
       }
       if (persist === undefined) {
-        for (const t of taken) out.push(...t.out);
+        for (const t of taken)
+          out.push(...(t.sealed !== undefined ? decodeSealed(t.sealed) : t.out));
       } else if (taken.length > 0) {
         out.push(...(await this.persistAndConfirm(taken, nowMs, persist)));
       }
