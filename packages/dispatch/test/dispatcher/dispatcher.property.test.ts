@@ -1,6 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { run, steps } from './scenario.js';
+import type { Outgoing } from '../../src/types.js';
+import { crashSteps, run, steps } from './scenario.js';
+import type { Step } from './scenario.js';
 
 describe('dispatcher properties', () => {
   it('every grouped event is in exactly one flush; no flush reports more items than were ingested', async () => {
@@ -34,6 +36,54 @@ describe('dispatcher properties', () => {
         }
       }),
       { numRuns: 80 },
+    );
+  });
+
+  it('tick(persist) without crashes hands out exactly what tick() does', async () => {
+    await fc.assert(
+      fc.asyncProperty(steps, fc.integer({ min: 1, max: 3 }), async (list, instances) => {
+        const auto = await run(list, 1);
+        const confirmed = await run(list, instances, undefined, { persist: true });
+        expect(confirmed).toEqual(auto);
+      }),
+      { numRuns: 40 },
+    );
+  });
+
+  it('with ticks crashing between claim and persist, nothing is lost or counted twice, and a key always carries the same message', async () => {
+    await fc.assert(
+      fc.asyncProperty(crashSteps, fc.integer({ min: 1, max: 3 }), async (list, instances) => {
+        const { verdicts, outgoing } = await run(list, instances, undefined, { persist: true });
+        // A de-duplicating receiver: the first message per key; a repeat must be identical.
+        const byKey = new Map<string, Outgoing>();
+        for (const o of outgoing) {
+          const known = byKey.get(o.key);
+          if (known !== undefined) expect(o).toEqual(known);
+          else byKey.set(o.key, o);
+        }
+        const received = [...byKey.values()];
+        const flushed = received
+          .filter((o) => o.reason === 'group-flush')
+          .flatMap((o) => o.eventIds);
+        expect(flushed.length).toBe(new Set(flushed).size);
+        const grouped = new Set(verdicts.filter((v) => v.kind === 'grouped').map((v) => v.eventId));
+        for (const id of flushed) expect(grouped.has(id)).toBe(true);
+        if (!verdicts.some((v) => v.template === 'alert' && v.policy === 'once')) {
+          expect(new Set(flushed)).toEqual(grouped);
+        }
+        // Every escalation step and deferred send the crash-free run sends is received too.
+        const clean = await run(
+          list.filter((s): s is Exclude<Step, { op: 'crash' }> => s.op !== 'crash'),
+          1,
+        );
+        const keys = new Set(byKey.keys());
+        for (const o of clean.outgoing) {
+          if (o.reason === 'escalation' || o.reason === 'deferred' || o.reason === 'immediate') {
+            expect(keys.has(o.key)).toBe(true);
+          }
+        }
+      }),
+      { numRuns: 60 },
     );
   });
 

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRedisStore } from '../../src/store/redis-store.js';
 import { hasRedis, redisSkipReason, startRedis } from '../../src/testing/index.js';
 import type { RedisServer } from '../../src/testing/index.js';
-import { run, steps } from './scenario.js';
+import { crashSteps, run, steps } from './scenario.js';
 
 let server: RedisServer | undefined;
 let prefix = 0;
@@ -33,6 +33,23 @@ describe.skipIf(!hasRedis)(
           }
         }),
         { numRuns: 25 },
+      );
+    });
+
+    it('gives the same messages as the memory store when ticks crash between claim and persist', async () => {
+      await fc.assert(
+        fc.asyncProperty(crashSteps, fc.integer({ min: 1, max: 3 }), async (list, instances) => {
+          const reference = await run(list, 1, undefined, { persist: true });
+          const store = await createRedisStore({ url: server!.url, prefix: `crash${++prefix}` });
+          try {
+            const onRedis = await run(list, instances, store, { persist: true });
+            expect(onRedis.verdicts).toEqual(reference.verdicts);
+            expect(onRedis.outgoing).toEqual(reference.outgoing);
+          } finally {
+            await store.close();
+          }
+        }),
+        { numRuns: 15 },
       );
     });
   },

@@ -45,22 +45,35 @@ export const TYPES = [
   'lifecycle.changed',
 ] as const;
 
-/** One step of a scenario: an event (a repeated id is a replay) or a clock advance with a tick. */
+/**
+ * One step of a scenario: an event (a repeated id is a replay), a clock advance with a tick, or
+ * (with `persist`) a crash: the next tick's persist fails, as if its instance died before saving.
+ */
 export type Step =
   | { op: 'event'; id: number; job: number; tenant: number; type: number }
-  | { op: 'advance'; ms: number };
+  | { op: 'advance'; ms: number }
+  | { op: 'crash' };
+
+/** One arbitrary event or clock advance. */
+const step = fc.oneof(
+  fc.record({
+    op: fc.constant('event' as const),
+    id: fc.integer({ min: 0, max: 40 }),
+    job: fc.integer({ min: 0, max: 3 }),
+    tenant: fc.integer({ min: 0, max: 1 }),
+    type: fc.integer({ min: 0, max: TYPES.length - 1 }),
+  }),
+  fc.record({ op: fc.constant('advance' as const), ms: fc.integer({ min: 0, max: 8 * MIN }) }),
+);
 
 /** Arbitrary scenarios. */
-export const steps = fc.array(
+export const steps = fc.array(step, { maxLength: 60 });
+
+/** Arbitrary scenarios in which some ticks crash between claim and persist. */
+export const crashSteps = fc.array(
   fc.oneof(
-    fc.record({
-      op: fc.constant('event' as const),
-      id: fc.integer({ min: 0, max: 40 }),
-      job: fc.integer({ min: 0, max: 3 }),
-      tenant: fc.integer({ min: 0, max: 1 }),
-      type: fc.integer({ min: 0, max: TYPES.length - 1 }),
-    }),
-    fc.record({ op: fc.constant('advance' as const), ms: fc.integer({ min: 0, max: 8 * MIN }) }),
+    { arbitrary: step, weight: 6 },
+    { arbitrary: fc.constant({ op: 'crash' as const }), weight: 1 },
   ),
   { maxLength: 60 },
 );
@@ -70,6 +83,7 @@ export async function run(
   list: readonly Step[],
   instances: number,
   store?: StateStore,
+  options: { persist?: boolean } = {},
 ): Promise<{ verdicts: Verdict[]; outgoing: Outgoing[] }> {
   const b = new Bench(RULES, store !== undefined ? { store } : {});
   const dispatchers = [
@@ -81,9 +95,32 @@ export async function run(
   const events = new Map<number, { job: number; tenant: number; time: string; type: string }>();
   let turn = 0;
   const next = () => dispatchers[turn++ % dispatchers.length]!;
+  let crashNext = false;
+  const advance = async (ms: number): Promise<void> => {
+    if (options.persist !== true) {
+      outgoing.push(...(await b.advance(ms, next())));
+      return;
+    }
+    b.now += ms;
+    const crash = crashNext;
+    crashNext = false;
+    await next()
+      .tick((out) => {
+        if (crash) return Promise.reject(new Error('crashed before persisting'));
+        outgoing.push(...out);
+        return Promise.resolve();
+      })
+      .catch((error: unknown) => {
+        if (!crash) throw error;
+      });
+  };
   for (const step of list) {
+    if (step.op === 'crash') {
+      crashNext = true;
+      continue;
+    }
     if (step.op === 'advance') {
-      outgoing.push(...(await b.advance(step.ms, next())));
+      await advance(step.ms);
       continue;
     }
     // The same id is a replay of the same event (same fields, same time).
@@ -106,6 +143,7 @@ export async function run(
     verdicts.push(...r.verdicts);
     outgoing.push(...r.outgoing);
   }
-  outgoing.push(...(await b.advance(2 * 60 * MIN, next())));
+  // Drain: claims left by crashes replay after their lease, and what waited behind them follows.
+  for (let i = 0; i < 4; i++) await advance(2 * 60 * MIN);
   return { verdicts, outgoing };
 }
