@@ -178,6 +178,29 @@ function describePersistConfirm(name: string, storeFor: () => Promise<StateStore
       expect(await b.dispatcher.tick()).toEqual([]);
     });
 
+    it('ingest is safe to repeat while the event is unacknowledged: the replay hands out the same messages', async () => {
+      const store = await storeFor();
+      opened.push(store);
+      const b = new Bench(
+        `policies:
+  first:
+    group: { by: [correlationId], wait: 2m, interval: 15m, sendFirst: true }
+rules:
+  - id: now
+    when: { type: delivery.failed }
+    notify: [{ to: [ops], template: alert }, { to: [cs], template: digest, policy: first }]
+`,
+        { store },
+      );
+      const event = failed(b, 0);
+      const first = await b.ingest(event);
+      expect(first.outgoing.map((o) => o.reason)).toEqual(['immediate', 'immediate']);
+      // The caller died before saving them; its event is handed out again a little later.
+      b.now += 30_000;
+      const again = await b.ingest(event, b.newDispatcher());
+      expect(again).toEqual(first);
+    });
+
     it('refuses a persist that is not a function', async () => {
       const b = await bench();
       const bad = b.dispatcher.tick('XADD' as unknown as () => Promise<void>).then(
