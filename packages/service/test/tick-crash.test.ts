@@ -120,7 +120,7 @@ describe.skipIf(!hasRedis || !hasBuiltCli || !existsSync(BUILT_SERVICE))(
       const exited = new Promise<NodeJS.Signals | null>((resolve) =>
         child.once('exit', (_code, signal) => resolve(signal)),
       );
-      const killer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+      const killer = setTimeout(() => child.kill('SIGTERM'), 45_000);
       // Producers that write to Redis directly: normalized events on the events stream.
       await queue.ensureGroups();
       await queue.append(

@@ -29,9 +29,12 @@ export class ThrottleStage implements Stage {
       key: throttleStoreKey(context.policy!.name, rendered),
       member: ev.uid,
       windowStart,
+      // A retry of an admitted event (its first try died before its message was saved) may come
+      // after the window turned: the previous window is kept one window longer to recognise it.
+      previousWindowStart: windowStart - throttle.perMs,
       limit: throttle.limit,
       now: ev.nowMs,
-      windowExpireAt: windowStart + throttle.perMs,
+      windowExpireAt: windowStart + 2 * throttle.perMs,
       droppedExpireAt: ev.nowMs + Math.max(86_400_000, DROPPED_KEPT_WINDOWS * throttle.perMs),
     });
     if (!answer.allowed) return { kind: 'throttled', key: rendered, dropped: answer.dropped };

@@ -182,6 +182,7 @@ class MemoryState {
     key: string;
     member: string;
     windowStart: number;
+    previousWindowStart?: number;
     limit: number;
     now: number;
     windowExpireAt: number;
@@ -190,7 +191,15 @@ class MemoryState {
     this.enter(input.now);
     const windowId = `${input.key}\u0000${input.windowStart}`;
     let window = live(this.throttleWindows, windowId, input.now);
-    const admittedWith = window?.admitted.get(input.member);
+    const admittedWith =
+      window?.admitted.get(input.member) ??
+      (input.previousWindowStart !== undefined
+        ? live(
+            this.throttleWindows,
+            `${input.key}\u0000${input.previousWindowStart}`,
+            input.now,
+          )?.admitted.get(input.member)
+        : undefined);
     if (admittedWith !== undefined) return { allowed: true, dropped: admittedWith };
     let dropped = live(this.throttleDropped, input.key, input.now);
     if (dropped?.members.has(input.member) === true) {

@@ -240,7 +240,8 @@ return { 0, ARGV[1] }
 `;
 
 // KEYS[1] window hash (x expireAt, m:<member> → dropped count answered), KEYS[2] dropped hash
-// (x expireAt, m:<member>). ARGV member, limit, now, windowExpireAt, droppedExpireAt.
+// (x expireAt, m:<member>), KEYS[3] the previous window's hash (or KEYS[1] again when none).
+// ARGV member, limit, now, windowExpireAt, droppedExpireAt.
 const THROTTLE_HIT = `
 local now, limit = tonumber(ARGV[3]), tonumber(ARGV[2])
 local member = 'm:' .. ARGV[1]
@@ -249,6 +250,13 @@ if wx and wx <= now then redis.call('DEL', KEYS[1]); wx = nil end
 if wx then
   local d = redis.call('HGET', KEYS[1], member)
   if d then return { 1, tonumber(d) } end
+end
+if KEYS[3] ~= KEYS[1] then
+  local px = num(redis.call('HGET', KEYS[3], 'x'))
+  if px and px > now then
+    local d = redis.call('HGET', KEYS[3], member)
+    if d then return { 1, tonumber(d) } end
+  end
 end
 local dx = num(redis.call('HGET', KEYS[2], 'x'))
 if dx and dx <= now then redis.call('DEL', KEYS[2]); dx = nil end
@@ -610,7 +618,7 @@ export const REDIS_SCRIPTS: Readonly<Record<StoreScriptName, StoreScript>> = {
   exrGroupFlush: script(GROUP_FLUSH, 5),
   exrClaimDue: script(CLAIM_DUE, 1),
   exrDedupCheck: script(DEDUP_CHECK, 1),
-  exrThrottleHit: script(THROTTLE_HIT, 2),
+  exrThrottleHit: script(THROTTLE_HIT, 3),
   exrInhibitRecord: script(INHIBIT_RECORD, 1),
   exrInhibitLive: script(INHIBIT_LIVE, 1),
   exrSilencePut: script(SILENCE_PUT, 1),

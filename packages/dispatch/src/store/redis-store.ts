@@ -330,7 +330,11 @@ class RedisStore implements StateStore {
     return this.run('throttleHit', input.now, async () => {
       const reply = asArray(
         await this.client.exrThrottleHit(
-          [this.keys.key('tw', input.key, ` ${input.windowStart}`), this.keys.key('td', input.key)],
+          [
+            this.keys.key('tw', input.key, ` ${input.windowStart}`),
+            this.keys.key('td', input.key),
+            this.keys.key('tw', input.key, ` ${input.previousWindowStart ?? input.windowStart}`),
+          ],
           [
             input.member,
             String(input.limit),

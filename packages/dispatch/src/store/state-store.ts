@@ -257,8 +257,10 @@ export interface StateStore {
   /**
    * Scope: `key`. A fixed window per (`key`, `windowStart`) admitting at most `limit` distinct
    * members, plus one "dropped, not yet reported" set per `key` that spans windows:
-   * 1. `member` already admitted in this window → `{ allowed: true, dropped: d }` where d is the
-   *    value answered when it was admitted (retries give the same answer).
+   * 1. `member` already admitted in this window, or (when `previousWindowStart` is given) in
+   *    that window while it is still kept → `{ allowed: true, dropped: d }` where d is the
+   *    value answered when it was admitted (retries give the same answer, also a retry that
+   *    comes just after the window turned, which must not be throttled as a new event).
    * 2. `member` is in the key's unreported-dropped set → `{ allowed: false, dropped: size }`.
    * 3. fewer than `limit` members admitted in this window → admit `member`, take d = size of the
    *    unreported-dropped set, empty that set, remember d for `member`, answer
@@ -271,6 +273,8 @@ export interface StateStore {
     readonly key: string;
     readonly member: string;
     readonly windowStart: number;
+    /** The window before this one, whose admissions still count for retries (rule 1). */
+    readonly previousWindowStart?: number;
     readonly limit: number;
     readonly now: number;
     readonly windowExpireAt: number;

@@ -94,6 +94,29 @@ export function describeStateStoreContract(
         expect(await hit('f', T0 + HOUR)).toEqual({ allowed: true, dropped: 0 });
       });
 
+      it('recognises a retry of a member admitted in the previous window, even when this one is full', async () => {
+        const s = await store();
+        const hit = (member: string, windowStart: number, now = windowStart) =>
+          s.throttleHit({
+            key: 't2',
+            member,
+            windowStart,
+            previousWindowStart: windowStart - HOUR,
+            limit: 1,
+            now,
+            windowExpireAt: windowStart + 2 * HOUR,
+            droppedExpireAt: now + 24 * HOUR,
+          });
+        expect(await hit('a', T0)).toEqual({ allowed: true, dropped: 0 });
+        expect(await hit('b', T0)).toEqual({ allowed: false, dropped: 1 });
+        expect(await hit('c', T0 + HOUR)).toEqual({ allowed: true, dropped: 1 });
+        // 'a' retried after the window turned: the same answer, no slot taken, nothing dropped.
+        expect(await hit('a', T0 + HOUR, T0 + HOUR + MIN)).toEqual({ allowed: true, dropped: 0 });
+        expect(await hit('d', T0 + HOUR)).toEqual({ allowed: false, dropped: 1 });
+        // Two windows later it is a new event again.
+        expect(await hit('a', T0 + 2 * HOUR)).toEqual({ allowed: true, dropped: 1 });
+      });
+
       it('keeps keys apart', async () => {
         const s = await store();
         const hit = (key: string, member: string) =>
