@@ -57,3 +57,10 @@ export { explainAudited, queryAuditTrail, readAuditTrail } from './audit/query.j
 export type { AuditSources, AuditedExplanation, RuleVersionSources } from './audit/query.js';
 export { findRevisionForVersion } from './audit/git-revisions.js';
 export type { AuditConfig } from './config/service-config.js';
+export type {
+  AuditFilter,
+  AuditRecord,
+  AuditLineResult,
+  DecisionAuditRecord,
+  DeliveryAuditRecord,
+} from '@exroute/dispatch/audit';
