@@ -4,6 +4,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { createRouter, loadRuleSet, parseRuleSet } from '@exroute/core';
 import type { NormalizedEvent } from '@exroute/core';
@@ -247,11 +248,13 @@ describe('reading audit lines', () => {
 
   it('a huge line is skipped without being buffered, and the next line keeps its number', async () => {
     const good = JSON.stringify((await decisionFor(event())).record);
-    const chunks = (async function* () {
-      yield `${good}\n`;
-      for (let i = 0; i < 64; i++) yield Buffer.alloc(64 * 1024, 0x61);
-      yield `\n${good}`;
-    })();
+    const chunks = Readable.from(
+      (function* () {
+        yield Buffer.from(`${good}\n`);
+        for (let i = 0; i < 64; i++) yield Buffer.alloc(64 * 1024, 0x61);
+        yield Buffer.from(`\n${good}`);
+      })(),
+    );
     const results = [];
     for await (const r of readAuditLines(chunks, 'huge.jsonl', 1024 * 1024)) results.push(r);
     expect(results.map((r) => ('record' in r ? `ok:${r.origin.line}` : r.diagnostic.code))).toEqual(
@@ -275,9 +278,7 @@ describe('reading audit lines', () => {
           const text = pieces.join('');
           const lines = [];
           for await (const item of splitLines(
-            (async function* () {
-              for (const piece of pieces) yield Buffer.from(piece);
-            })(),
+            Readable.from(pieces.map((piece) => Buffer.from(piece))),
           ))
             if ('text' in item) lines.push([item.line, item.text]);
           const expected = text.split('\n').map((t, i) => [i + 1, t]);
