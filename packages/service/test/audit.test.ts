@@ -82,6 +82,20 @@ describe('the audit file sink rotates by size', () => {
     }
     expect(await readFile(path, 'utf8')).toBe('{"round":0}\n{"round":1}\n');
   });
+
+  it('a line cut by a crash is ended on reopen, so the next record keeps a line of its own', async () => {
+    const path = join(dir, 'cut.jsonl');
+    await writeFile(path, '{"whole":1}\n{"cut-by-a-cr');
+    const file = await RotatingFile.open(path, 10_000, 2);
+    await file.append('{"next":2}\n');
+    await file.close();
+    expect((await readFile(path, 'utf8')).split('\n')).toEqual([
+      '{"whole":1}',
+      '{"cut-by-a-cr',
+      '{"next":2}',
+      '',
+    ]);
+  });
 });
 
 describe('embedded service with a file audit trail and a rule archive', () => {

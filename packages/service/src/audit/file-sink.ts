@@ -41,8 +41,17 @@ export class RotatingFile {
   }
 
   async #reopen(): Promise<void> {
-    this.#handle = await open(this.path, 'a', 0o640);
+    this.#handle = await open(this.path, 'a+', 0o640);
     this.#size = (await this.#handle.stat()).size;
+    if (this.#size === 0) return;
+    // A write cut by a crash leaves a line without its newline: end it, so the damage stays one
+    // line (reported by the reader) and the next record starts a line of its own.
+    const last = Buffer.alloc(1);
+    await this.#handle.read(last, 0, 1, this.#size - 1);
+    if (last[0] !== 0x0a) {
+      await this.#handle.write('\n');
+      this.#size += 1;
+    }
   }
 
   /** Appends `text` (whole lines); rotates first when it would push the file past `maxBytes`. */
