@@ -305,6 +305,24 @@ describe.skipIf(!hasRedis)(`service with a Redis audit stream ${redisSkipReason}
         redis: { connection, prefix },
       });
       expect(explained!.from).toBe(`redis:${prefix}:audit:rules:${service.ruleSetVersion()}`);
+      // Foreign entries on the stream are reported at the stream and entry, never thrown.
+      const key = `${prefix}:audit`;
+      await connection.sendCommand([
+        'XADD',
+        key,
+        '*',
+        'r',
+        '{"schema":"exroute/audit/v1","__proto__":{}}',
+      ]);
+      await connection.sendCommand(['XADD', key, '*', 'other', 'field']);
+      await connection.sendCommand(['XADD', key, '*', 'r', 'x'.repeat(100_000)]);
+      const after = await collect(trail);
+      expect(after.problems.map((p) => p.split(' ')[0])).toEqual([
+        'EXR_AUDIT_FORBIDDEN_KEY',
+        'EXR_AUDIT_NOT_A_RECORD',
+        'EXR_AUDIT_INVALID_JSON',
+      ]);
+      expect(after.problems[0]).toContain(`redis:${key}:`);
     } finally {
       connection.destroy();
     }

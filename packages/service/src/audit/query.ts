@@ -1,7 +1,12 @@
 import { stat } from 'node:fs/promises';
 import { createRouter } from '@exroute/core';
 import type { Explanation, NormalizedEvent, RuleSet } from '@exroute/core';
-import { createAuditFilter, parseAuditLine, readAuditFile } from '@exroute/dispatch/audit';
+import {
+  MAX_AUDIT_LINE_BYTES,
+  createAuditFilter,
+  parseAuditLine,
+  readAuditFile,
+} from '@exroute/dispatch/audit';
 import type { AuditFilter, AuditLineResult, DecisionAuditRecord } from '@exroute/dispatch/audit';
 import { ServiceError } from '../errors.js';
 import { AUDIT_STREAM_FIELD } from './audit-trail.js';
@@ -87,7 +92,18 @@ export async function* readAuditTrail(sources: AuditSources): AsyncGenerator<Aud
                 },
                 origin,
               }
-            : parseAuditLine(text, origin);
+            : text.length > MAX_AUDIT_LINE_BYTES
+              ? {
+                  diagnostic: {
+                    code: 'EXR_AUDIT_LINE_TOO_LONG',
+                    severity: 'error',
+                    message: `stream entry ${id} is longer than ${MAX_AUDIT_LINE_BYTES} bytes; no exroute record is, so it is skipped`,
+                    file: origin.file,
+                    line: index,
+                  },
+                  origin,
+                }
+              : parseAuditLine(text, origin);
         if (fresh(result)) yield result;
       }
       if (page.length < 1000) break;
