@@ -4,6 +4,9 @@
  * baseline the end-to-end figures are compared with), Redis commands per event, the peak RSS of
  * this process (the instances run in it) and Redis memory sampled during steady traffic.
  */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { hasRedis, startRedis } from '@exroute/dispatch/testing';
 import type { RedisServer } from '@exroute/dispatch/testing';
@@ -41,6 +44,7 @@ function configFor(
   redis: RedisServer,
   emulator: NotificationsEmulator,
   prefix: string,
+  auditDir?: string,
 ): ServiceConfig {
   const c = emulator.clientConfig;
   return {
@@ -60,6 +64,10 @@ function configFor(
         workers: { concurrency: 2, batchSize: 200 },
         reload: { watch: false },
         log: { level: 'warn' },
+        // The audit trail on both sinks (docs/governance.md): its cost is the ratio to the run without.
+        ...(auditDir !== undefined
+          ? { audit: { file: { path: join(auditDir, `${prefix}.jsonl`) }, redis: {} } }
+          : {}),
       },
       { baseDir: repo('') },
     ),
@@ -103,15 +111,21 @@ export async function runServiceBench(
     return { commands: field('total_commands_processed'), usedMemory: field('used_memory') };
   };
   const rows: ServiceBenchRow[] = [];
+  const auditDir = await mkdtemp(join(tmpdir(), 'exroute-bench-audit-'));
   const memorySamples: number[] = [];
   let steadyMemory: number[] | undefined;
   try {
-    const scenario = async (name: string, instances: number, workers: boolean): Promise<void> => {
+    const scenario = async (
+      name: string,
+      instances: number,
+      workers: boolean,
+      auditDir?: string,
+    ): Promise<void> => {
       const prefix = `bench-${rows.length}`;
       const services: Service[] = [];
       for (let i = 0; i < instances; i++) {
         services.push(
-          await createService(configFor(redis, emulator, prefix), {
+          await createService(configFor(redis, emulator, prefix, auditDir), {
             instance: `${prefix}-${i}`,
             startWorkers: workers,
           }),
@@ -163,6 +177,7 @@ export async function runServiceBench(
     };
     await scenario('ingest alone (HTTP → Redis), 1 instance', 1, false);
     await scenario('end to end, 1 instance', 1, true);
+    await scenario('end to end, 1 instance, audit trail (file + Redis)', 1, true, auditDir);
     await scenario('end to end, 2 instances', 2, true);
     steadyMemory = await steadyTraffic(
       redis,
@@ -176,6 +191,7 @@ export async function runServiceBench(
     await probe.close().catch(() => undefined);
     await emulator.close();
     await redis.close();
+    await rm(auditDir, { recursive: true, force: true });
   }
   const baseline = rows[0]?.eventsPerSecond ?? 1;
   print(
@@ -190,6 +206,12 @@ export async function runServiceBench(
       `| ${row.scenario} | ${row.eventsPerSecond.toLocaleString('en')} | ${(row.eventsPerSecond / baseline).toFixed(2)} | ${row.redisCommandsPerEvent.toFixed(2)} | ${row.redisUsedMemoryMb.toFixed(1)} |`,
     );
   }
+  const plain = rows.find((r) => r.scenario === 'end to end, 1 instance');
+  const audited = rows.find((r) => r.scenario.includes('audit trail'));
+  if (plain !== undefined && audited !== undefined)
+    print(
+      `\nAudit trail on both sinks: ${(audited.eventsPerSecond / plain.eventsPerSecond).toFixed(2)} × the events/s without it (same run, one instance).`,
+    );
   const mb = (bytes: number): string => (bytes / 1024 / 1024).toFixed(1);
   if (memorySamples.length > 0) {
     print(

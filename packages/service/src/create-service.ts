@@ -23,6 +23,7 @@ import type { StreamQueue } from './queue/stream-queue.js';
 import { RuleHolder } from './rules/rule-holder.js';
 import type { ReloadOutcome } from './rules/rule-holder.js';
 import { Pipeline } from './workers/pipeline.js';
+import { AuditTrail } from './audit/audit-trail.js';
 
 /** Extras of {@link createService} for embedding and tests; none is needed in production. */
 export interface ServiceOptions {
@@ -122,8 +123,13 @@ export async function createService(
   let emulator: NotificationsEmulator | undefined;
   let client: NotificationsClient | undefined;
   let pipeline: Pipeline | undefined;
+  let audit: AuditTrail | undefined;
   try {
     await queue.ensureGroups();
+    if (config.audit !== undefined) {
+      audit = await AuditTrail.open(config.audit, config.redis, instance, logger);
+      await audit.archive(holder.active.ruleSet, config.rules);
+    }
     emulator = config.notifications.emulator ? await startEmulator() : undefined;
     const endpoint =
       emulator !== undefined
@@ -158,8 +164,10 @@ export async function createService(
       client,
       consumer: instance,
       workers: config.workers,
+      audit,
     });
   } catch (error) {
+    await audit?.close();
     await queue.close();
     await store.close();
     await emulator?.close();
@@ -205,6 +213,7 @@ export async function createService(
       metrics.ruleSetInfo.reset();
       metrics.ruleSetInfo.set({ version: result.version }, 1);
       metrics.reloadErrors.set(0);
+      await audit?.archive(holder.active.ruleSet, config.rules);
       logger.info({ previous: result.previous }, 'rules reloaded');
     } else if (result.outcome === 'rejected') {
       const errors = result.diagnostics.filter((d) => d.severity === 'error');
@@ -270,6 +279,7 @@ export async function createService(
         server.closeIdleConnections();
         await running.stop(config.shutdownGraceMs);
         await activeClient.close();
+        await audit?.close();
         server.closeAllConnections();
         await closed;
         await queue.close();

@@ -40,3 +40,27 @@ export { listDeadLetters, showDeadLetter, replayDeadLetter } from './dead-letter
 export type { DeadLetterRecord } from './dead-letters.js';
 export { wireKey } from './workers/outgoing-request.js';
 export type { ReloadOutcome } from './rules/rule-holder.js';
+export { AUDIT_STREAM_FIELD, AuditTrail } from './audit/audit-trail.js';
+export { RotatingFile, rotatedFiles } from './audit/file-sink.js';
+export { auditKeys, openAuditRedis } from './audit/redis-connection.js';
+export type { AuditRedis } from './audit/redis-connection.js';
+export {
+  RULE_ARCHIVE_SCHEMA,
+  archiveFileName,
+  archiveRuleFiles,
+  findRuleArchive,
+  ruleSetOfArchive,
+  storeRuleArchive,
+} from './audit/rule-archive.js';
+export type { ArchivedRuleSet, RuleArchiveSources } from './audit/rule-archive.js';
+export { explainAudited, queryAuditTrail, readAuditTrail } from './audit/query.js';
+export type { AuditSources, AuditedExplanation, RuleVersionSources } from './audit/query.js';
+export { findRevisionForVersion } from './audit/git-revisions.js';
+export type { AuditConfig } from './config/service-config.js';
+export type {
+  AuditFilter,
+  AuditRecord,
+  AuditLineResult,
+  DecisionAuditRecord,
+  DeliveryAuditRecord,
+} from '@exroute/dispatch/audit';

@@ -1,7 +1,8 @@
 // The crash test of issue 14: three `exroute serve` processes on one Redis (AOF on), raw events
 // posted over HTTP by concurrent clients, one instance SIGKILLed mid-run and restarted, Redis
 // restarted once. At the end every accepted event is accounted for and every expected outgoing
-// key reached the Notifications emulator, which recorded each exactly once.
+// key reached the Notifications emulator, which recorded each exactly once, and every accepted
+// event has a decision record in the audit stream (written before its entry was acknowledged).
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,7 +11,7 @@ import type { RedisServer } from '@exroute/dispatch/testing';
 import { startEmulator } from '@exroute/notifications/emulator';
 import type { NotificationsEmulator } from '@exroute/notifications/emulator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openRedisQueue } from '../src/index.js';
+import { openAuditRedis, openRedisQueue, readAuditTrail } from '../src/index.js';
 import type { StreamQueue } from '../src/index.js';
 import { expectedKeys, MAPPING_PATH, RULE_PATHS, sampleRaw, waitFor } from './helpers.js';
 import { hasBuiltCli, startServiceProcess } from './service-process.js';
@@ -62,6 +63,7 @@ describe.skipIf(!hasRedis || !hasBuiltCli)(
           '  maxInFlight: 8',
           'workers: { concurrency: 2, batchSize: 100, claimIdle: 2s, deliveryAttempts: 50 }',
           'reload: { watch: false }',
+          'audit: { redis: {} }',
           'shutdown: { grace: 5s }',
           '',
         ].join('\n'),
@@ -92,6 +94,7 @@ describe.skipIf(!hasRedis || !hasBuiltCli)(
         batches.push(JSON.stringify(raws.slice(i, i + BATCH)));
       let next = 0;
       let accepted = 0;
+      const acceptedIds = new Set<string>();
       let retries = 0;
       let posted = 0;
       const alive = (): ServiceProcess[] =>
@@ -111,9 +114,12 @@ describe.skipIf(!hasRedis || !hasBuiltCli)(
                 },
                 signal: AbortSignal.timeout(15_000),
               });
-              const body = (await response.json()) as { accepted?: unknown[] };
+              const body = (await response.json()) as {
+                accepted?: { id: string; source: string }[];
+              };
               if (response.status === 202) {
                 accepted += body.accepted?.length ?? 0;
+                for (const e of body.accepted ?? []) acceptedIds.add(`${e.source}/${e.id}`);
                 posted++;
                 break;
               }
@@ -161,10 +167,32 @@ describe.skipIf(!hasRedis || !hasBuiltCli)(
       expect(emulator.stats().accepted).toBe(expected.size);
       expect(accepted).toBeGreaterThanOrEqual(raws.length);
       expect(deadLetters).toHaveLength(0);
+      // The audit trail survived the SIGKILL: every accepted event has a decision record.
+      const audit = await openAuditRedis(redis.url, undefined);
+      const audited = new Set<string>();
+      let auditProblems = 0;
+      let decisionRecords = 0;
+      try {
+        for await (const result of readAuditTrail({
+          redis: { connection: audit, prefix: 'fault' },
+        })) {
+          if (!('record' in result)) auditProblems++;
+          else if (result.record.kind === 'decision') {
+            decisionRecords++;
+            audited.add(`${result.record.event.source}/${result.record.event.id}`);
+          }
+        }
+      } finally {
+        audit.destroy();
+      }
+      const unaudited = [...acceptedIds].filter((id) => !audited.has(id));
+      expect(unaudited.slice(0, 5)).toEqual([]);
+      expect(auditProblems).toBe(0);
       console.log(
         `fault run: ${raws.length} events, ${accepted} accepted (${retries} request retries), ` +
           `${expected.size} expected keys, ${emulator.stats().accepted} jobs at the emulator, ` +
-          `${duplicates} duplicate submissions de-duplicated by key, ${deadLetters.length} dead letters`,
+          `${duplicates} duplicate submissions de-duplicated by key, ${deadLetters.length} dead letters, ` +
+          `${decisionRecords} distinct decision records for ${acceptedIds.size} distinct accepted events`,
       );
     }, 600_000);
   },

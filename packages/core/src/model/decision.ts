@@ -7,6 +7,8 @@ export interface RoutingDecision {
   matched: MatchedRule[];
   /** One entry per (template, channel), recipients merged and de-duplicated. */
   notifications: RoutedNotification[];
+  /** ids of invariants whose `for` matched */
+  invariants?: string[];
 }
 
 /** A rule that matched, and where it is defined. */
@@ -40,6 +42,8 @@ export interface RoutedNotification {
   policy?: string;
   /** The `escalations` entries the contributing notify entries start, in evaluation order, once each. */
   escalate?: string[];
+  /** ids of invariants requiring that notification */
+  requiredBy?: string[];
 }
 
 /** One address of one directory entry. */

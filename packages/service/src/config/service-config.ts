@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { checkYamlDocument } from '@exroute/core';
 import type { Diagnostic } from '@exroute/core';
+import type { AuditEventData } from '@exroute/dispatch/audit';
 import { ServiceConfigError } from '../errors.js';
 import { parseDurationMs } from './duration.js';
 
@@ -44,6 +45,12 @@ export interface ServiceConfigFile {
   reload?: { watch?: boolean; debounce?: string };
   shutdown?: { grace?: string };
   log?: { level?: LogLevel };
+  audit?: {
+    eventData?: AuditEventData;
+    file?: { path: string; maxBytes?: number; maxFiles?: number };
+    redis?: { maxLength?: number; retention?: string };
+    rules?: { directory?: string; retention?: string };
+  };
 }
 
 /** pino log levels accepted by `log.level`. */
@@ -90,6 +97,20 @@ export interface ServiceConfig {
   reload: { watch: boolean; debounceMs: number };
   shutdownGraceMs: number;
   logLevel: LogLevel;
+  /** Absent: no audit trail is written. */
+  audit?: AuditConfig;
+}
+
+/** Where the audit trail goes (docs/service.md, "Audit trail"); at least one of `file` and `redis`. */
+export interface AuditConfig {
+  /** How much of each event's `data` a decision record keeps. */
+  eventData: AuditEventData;
+  /** A JSON Lines file (absolute path), rotated at `maxBytes`, keeping `maxFiles` rotated files. */
+  file?: { path: string; maxBytes: number; maxFiles: number };
+  /** The stream `{prefix}:audit`, capped at about `maxLength` entries and trimmed past `retentionMs`. */
+  redis?: { maxLength: number; retentionMs: number };
+  /** Copies of every loaded rule set's files, by version: a directory and/or Redis (when `redis` is on). */
+  rules: { directory?: string; retentionMs: number };
 }
 
 let schema: object | undefined;
@@ -245,6 +266,20 @@ export function resolveServiceConfig(
       clientSecret: clientSecret ?? '',
     };
   }
+  if (file.audit?.redis !== undefined && redis === undefined) {
+    problem(
+      'EXR_CONFIG_AUDIT_NEEDS_REDIS',
+      "audit.redis writes to the service's Redis: add a redis section, or use audit.file only",
+      '/audit/redis',
+    );
+  }
+  if (file.audit !== undefined && file.audit.file === undefined && file.audit.redis === undefined) {
+    problem(
+      'EXR_CONFIG_AUDIT_NO_SINK',
+      'the audit section names no sink: add audit.file (a JSON Lines file) and/or audit.redis (a stream)',
+      '/audit',
+    );
+  }
   if (diagnostics.length > 0) throw new ServiceConfigError(diagnostics);
 
   const workers = file.workers ?? {};
@@ -280,6 +315,47 @@ export function resolveServiceConfig(
     },
     shutdownGraceMs: parseDurationMs(file.shutdown?.grace ?? '10s'),
     logLevel: file.log?.level ?? 'info',
+    ...(file.audit !== undefined ? { audit: resolveAudit(file.audit, baseDir) } : {}),
+  };
+}
+
+const DAY_MS = 86_400_000;
+
+function resolveAudit(
+  audit: NonNullable<ServiceConfigFile['audit']>,
+  baseDir: string,
+): AuditConfig {
+  return {
+    eventData: audit.eventData ?? 'referenced',
+    ...(audit.file !== undefined
+      ? {
+          file: {
+            path: resolve(baseDir, audit.file.path),
+            maxBytes: audit.file.maxBytes ?? 64 * 1024 * 1024,
+            maxFiles: audit.file.maxFiles ?? 10,
+          },
+        }
+      : {}),
+    ...(audit.redis !== undefined
+      ? {
+          redis: {
+            maxLength: audit.redis.maxLength ?? 1_000_000,
+            retentionMs:
+              audit.redis.retention !== undefined
+                ? parseDurationMs(audit.redis.retention)
+                : 30 * DAY_MS,
+          },
+        }
+      : {}),
+    rules: {
+      ...(audit.rules?.directory !== undefined
+        ? { directory: resolve(baseDir, audit.rules.directory) }
+        : {}),
+      retentionMs:
+        audit.rules?.retention !== undefined
+          ? parseDurationMs(audit.rules.retention)
+          : 400 * DAY_MS,
+    },
   };
 }
 

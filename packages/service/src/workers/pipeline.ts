@@ -9,6 +9,8 @@ import type { Outgoing } from '@exroute/dispatch';
 import type { ServiceMetrics } from '../observe/metrics.js';
 import type { EntryRef, QueueEntry, StreamQueue, StreamReader } from '../queue/stream-queue.js';
 import type { RuleHolder } from '../rules/rule-holder.js';
+import type { AuditTrail } from '../audit/audit-trail.js';
+import type { AuditRecord } from '@exroute/dispatch/audit';
 import { toOutgoingRequest } from './outgoing-request.js';
 import type { OutgoingOrigin } from './outgoing-request.js';
 
@@ -23,6 +25,8 @@ export interface PipelineContext {
   /** This instance's consumer name in every group. */
   consumer: string;
   workers: ServiceConfig['workers'];
+  /** Written before the entries a record comes from are acknowledged; absent: no audit trail. */
+  audit?: AuditTrail | undefined;
 }
 
 /** Reasons of the delivery client that may pass with time (the entry is retried, then dead-lettered). */
@@ -197,6 +201,8 @@ export class Pipeline {
     const acked: EntryRef[] = [];
     const outgoing: Record<string, string>[] = [];
     const dead: Record<string, string>[] = [];
+    const audited: AuditRecord[] = [];
+    const audit = this.#context.audit;
     for (const entry of entries) {
       const read = this.#readEvent(entry);
       if ('diagnostics' in read) {
@@ -221,6 +227,8 @@ export class Pipeline {
           ...(event.correlationId !== undefined ? { correlationId: event.correlationId } : {}),
         };
         for (const o of dispatched.outgoing) outgoing.push(outgoingFields(o, origin));
+        if (audit !== undefined)
+          audited.push(audit.decision(event, decision, dispatched, active.ruleSet, new Date()));
         acked.push(entry);
         logger.debug({ eventId: event.id, outgoing: dispatched.outgoing.length }, 'event routed');
       } catch (error) {
@@ -247,6 +255,8 @@ export class Pipeline {
       }
     }
     await this.#deadLetter('events', dead);
+    // Before the acknowledgement: a crash in between writes the records again (same ids), never loses them.
+    if (audit !== undefined) await audit.write(audited);
     await this.#context.queue.ack('events', acked, { stream: 'outgoing', entries: outgoing });
   }
 
@@ -297,13 +307,16 @@ export class Pipeline {
     const sent: QueueEntry[] = [];
     const dead: Record<string, string>[] = [];
     const deadIds: EntryRef[] = [];
+    const sources: { outgoing: Outgoing; origin: OutgoingOrigin }[] = [];
     for (const entry of entries) {
       let prepared: ReturnType<typeof toOutgoingRequest>;
+      let source: { outgoing: Outgoing; origin: OutgoingOrigin } | undefined;
       try {
-        prepared = toOutgoingRequest(
-          JSON.parse(entry.fields['outgoing'] ?? 'null') as Outgoing,
-          JSON.parse(entry.fields['origin'] ?? 'null') as OutgoingOrigin,
-        );
+        source = {
+          outgoing: JSON.parse(entry.fields['outgoing'] ?? 'null') as Outgoing,
+          origin: JSON.parse(entry.fields['origin'] ?? 'null') as OutgoingOrigin,
+        };
+        prepared = toOutgoingRequest(source.outgoing, source.origin);
       } catch {
         prepared = {
           code: 'EXR_STREAM_ENTRY_INVALID',
@@ -321,12 +334,20 @@ export class Pipeline {
       }
       requests.push(prepared.request);
       sent.push(entry);
+      sources.push(source!);
     }
     const results = requests.length > 0 ? await client.send(requests) : [];
     const delivered: EntryRef[] = [];
+    const audit = this.#context.audit;
+    const audited: AuditRecord[] = [];
     results.forEach((result, i) => {
       const entry = sent[i]!;
       if (result.status === 'delivered') {
+        if (audit !== undefined) {
+          const { outgoing, origin } = sources[i]!;
+          const { jobId, attempts } = result;
+          audited.push(audit.delivery(outgoing, { outcome: 'delivered', jobId, attempts }, origin));
+        }
         delivered.push(entry);
         metrics.deliveries.inc({ outcome: 'delivered' });
         metrics.deliveryLatency.observe(Number(process.hrtime.bigint() - started) / 1e9);
@@ -343,6 +364,13 @@ export class Pipeline {
         );
         return;
       }
+      if (audit !== undefined) {
+        const { outgoing, origin } = sources[i]!;
+        const { reason: failure, attempts } = result;
+        audited.push(
+          audit.delivery(outgoing, { outcome: 'dead-lettered', failure, attempts }, origin),
+        );
+      }
       dead.push(
         deadLetter('outgoing', entry, [
           {
@@ -355,6 +383,7 @@ export class Pipeline {
       deadIds.push(entry);
     });
     await this.#deadLetter('outgoing', dead);
+    if (audit !== undefined) await audit.write(audited);
     await this.#context.queue.ack('outgoing', [...delivered, ...deadIds]);
   }
 
