@@ -10,6 +10,7 @@ import { lintCommand } from './commands/lint.js';
 import { routeCommand } from './commands/route.js';
 import { serveCommand } from './commands/serve.js';
 import { deadLettersCommand } from './commands/dead-letters.js';
+import { diffCommand } from './commands/diff.js';
 import { testCommand } from './commands/test.js';
 import { validateCommand } from './commands/validate.js';
 import { CliUsageError } from './errors.js';
@@ -25,6 +26,7 @@ export const COMMANDS: readonly Command[] = [
   explainCommand,
   lintCommand,
   graphCommand,
+  diffCommand,
   serveCommand,
   deadLettersCommand,
 ];
