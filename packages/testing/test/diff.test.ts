@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createRouter, parseRuleSet } from '@exroute/core';
-import type { NormalizedEvent, RoutingDecision } from '@exroute/core';
+import type { RoutingDecision } from '@exroute/core';
 import {
   diffHasChanges,
   diffHasLoss,
@@ -331,7 +331,7 @@ describe('diff reports', () => {
           channel: 'email',
           data: {},
           subject: `|<script>${i}`,
-        } as NormalizedEvent,
+        },
         origin: { file: 'c.jsonl', line: i + 1 },
       });
       // A document type per event, so every event is its own group and row.
