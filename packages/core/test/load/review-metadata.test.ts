@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { RuleSetError, parseRuleSet } from '@exroute/core';
-import type { Diagnostic } from '@exroute/core';
 
 // Review metadata on rules (issue 16): owner, approvedBy, ticket, reviewBy. Loaded onto the rule,
 // checked (reviewBy must be a real date), and never part of routing or ruleSetVersion.
@@ -16,7 +15,7 @@ rules:
 const NOTIFY = `    notify: [{ to: [ops], template: alert }]
 `;
 
-function errorsOf(text: string): Partial<Diagnostic>[] {
+function errorsOf(text: string): Record<string, unknown>[] {
   try {
     parseRuleSet(text, { filename: 'review.yaml' });
     return [];
