@@ -11,6 +11,7 @@ import { routeCommand } from './commands/route.js';
 import { serveCommand } from './commands/serve.js';
 import { deadLettersCommand } from './commands/dead-letters.js';
 import { diffCommand } from './commands/diff.js';
+import { matrixCommand } from './commands/matrix.js';
 import { testCommand } from './commands/test.js';
 import { validateCommand } from './commands/validate.js';
 import { CliUsageError } from './errors.js';
@@ -27,6 +28,7 @@ export const COMMANDS: readonly Command[] = [
   lintCommand,
   graphCommand,
   diffCommand,
+  matrixCommand,
   serveCommand,
   deadLettersCommand,
 ];

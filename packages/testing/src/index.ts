@@ -48,8 +48,8 @@ export { formatJunitReport } from './report/junit.js';
 export { formatExplanation } from './report/explanation-text.js';
 export type { ExplanationTextOptions } from './report/explanation-text.js';
 export { displayDiagnostic, displayPath, formatDiagnosticLine } from './report/display-path.js';
-export { lintRuleSet, evaluationOrder } from './lint/lint-rule-set.js';
-export type { LintOptions } from './lint/lint-rule-set.js';
+export { lintRuleSet, evaluationOrder, REVIEW_FIELDS } from './lint/lint-rule-set.js';
+export type { LintOptions, ReviewField } from './lint/lint-rule-set.js';
 export { ruleSetToMermaid, buildRoutingGraph, ANY_EVENT_TYPE } from './graph/mermaid.js';
 export type { RoutingGraph, RoutingGraphNode, RoutingGraphEdge } from './graph/mermaid.js';
 export { diffRuleSets, diffHasLoss, diffHasChanges } from './diff/diff-rule-sets.js';
@@ -77,3 +77,15 @@ export {
   DEFAULT_MARKDOWN_ROWS,
 } from './diff/render-diff.js';
 export type { DiffMarkdownOptions } from './diff/render-diff.js';
+export {
+  buildNotificationMatrix,
+  MAX_MATRIX_EVENTS,
+  OTHER_VALUE,
+  NO_VALUE,
+} from './matrix/notification-matrix.js';
+export type {
+  NotificationMatrix,
+  NotificationMatrixOptions,
+  MatrixRow,
+} from './matrix/notification-matrix.js';
+export { formatMatrixMarkdown, formatMatrixCsv } from './matrix/render-matrix.js';
