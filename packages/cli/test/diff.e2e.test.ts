@@ -61,6 +61,13 @@ beforeAll(() => {
   git('commit', '-q', '-m', 'v1');
   project.write('rules/review.yaml', RULES_V2);
   git('commit', '-q', '-am', 'narrow');
+  git('checkout', '-q', '-b', 'broken-branch');
+  project.write(
+    'rules/review.yaml',
+    `${RULES_V2}  - id: x\n    notify: [{ to: [nobody], template: review }]\n`,
+  );
+  git('commit', '-q', '-am', 'a rule naming an unknown recipient');
+  git('checkout', '-q', 'main');
   project.write('old/review.yaml', RULES_V1);
   project.write(
     'broken/review.yaml',
@@ -154,6 +161,32 @@ describe('exroute diff --git', { timeout: 120_000 }, () => {
     } finally {
       outside.remove();
     }
+  });
+});
+
+describe('exroute diff --git: invalid and missing sides', { timeout: 120_000 }, () => {
+  it('locates an invalid rule file at its revision, and takes a path absent at a revision as empty', async () => {
+    const [broken, added] = await Promise.all([
+      run(['diff', '--git', 'main..broken-branch', 'rules']),
+      run(['diff', '--git', 'HEAD', 'old', '--format', 'json']),
+    ]);
+    expect(broken.code).toBe(2);
+    expect(broken.stderr).toMatch(
+      /^broken-branch:rules\/review\.yaml:19:\d+ {2}EXR_UNKNOWN_RECIPIENT/m,
+    );
+    expect(added.code).toBe(0);
+    expect(added.stderr).toContain('EXR_DIFF_NO_RULES_AT_REVISION');
+    const diff = JSON.parse(added.stdout) as {
+      definitions: { change: string; kind: string; key: string }[];
+    };
+    expect(diff.definitions.map((d) => `${d.change} ${d.kind} ${d.key}`)).toEqual([
+      'added rule legal-review',
+      'added recipient alice',
+      'added recipient bob',
+      'added recipient legal',
+      'added template review',
+      'added region EMEA',
+    ]);
   });
 });
 
