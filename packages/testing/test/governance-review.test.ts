@@ -182,6 +182,15 @@ describe('buildNotificationMatrix', () => {
     expect(markdown).toContain('- failures: data.volume');
   });
 
+  it('leaves out values no event can carry instead of failing to route them', () => {
+    const long = parseRuleSet(
+      RULES.replace('documentType: legal-correspondence', `documentType: "${'x'.repeat(1500)}"`),
+    );
+    const m = buildNotificationMatrix(long, { at: new Date('2026-11-30T10:00:00Z') });
+    expect(m.diagnostics).toEqual([]);
+    expect(m.documentTypes).toEqual(['(other)', '(none)']);
+  });
+
   it('refuses a vocabulary too large to route, and stays linear on a long in list', () => {
     const values = Array.from({ length: 1000 }, (_, i) => `d${i}`).join(', ');
     const wide = parseRuleSet(

@@ -254,6 +254,9 @@ function walk(
       }
       const values = Array.isArray(node.value) ? (node.value as unknown[]) : [node.value];
       for (const value of values) {
+        // A value no valid event can carry (empty, or past the event schema's 1000 characters)
+        // cannot be routed; `(other)` stands for it.
+        if (typeof value === 'string' && (value === '' || value.length > 1000)) continue;
         if (typeof value !== 'string') {
           if (value !== null && typeof value === 'object')
             otherFields.add(`${fact} (compared with another field)`);
