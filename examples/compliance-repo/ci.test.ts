@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { appendFile, cp, mkdtemp, rm } from 'node:fs/promises';
+import { appendFile, cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -90,6 +90,55 @@ describe('compliance repository example', () => {
       );
       const { code } = await runCi(dir);
       expect(code).not.toBe(0);
+    },
+    CI_TIMEOUT_MS,
+  );
+
+  it(
+    'pr-diff.sh, as the workflow runs it, reports what a pull request loses and fails on --fail-on loss',
+    async () => {
+      const dir = await copyOfRepo();
+      const git = (...args: string[]) =>
+        promisify(execFile)(
+          'git',
+          ['-c', 'user.name=ci', '-c', 'user.email=ci@example.com', ...args],
+          { cwd: dir },
+        );
+      await git('init', '-q', '-b', 'main');
+      await git('add', '.');
+      await git('commit', '-q', '-m', 'rules as merged');
+      // What `actions/checkout` with fetch-depth 0 leaves behind: the base branch as origin/main.
+      await git('update-ref', 'refs/remotes/origin/main', 'HEAD');
+      const directory = join(dir, 'rules/directory.yaml');
+      await writeFile(
+        directory,
+        (await readFile(directory, 'utf8')).replace('members: [alice, bob]', 'members: [alice]'),
+      );
+      await git('commit', '-q', '-am', 'bob leaves the legal reviewers');
+      const workflow = await readFile(join(dir, '.github/workflows/rules.yml'), 'utf8');
+      expect(workflow).toContain('./pr-diff.sh --fail-on loss -o diff.md');
+      const run = async (args: string[]) => {
+        try {
+          const { stdout } = await promisify(execFile)('bash', [join(dir, 'pr-diff.sh'), ...args], {
+            env,
+          });
+          return { code: 0, stdout };
+        } catch (error) {
+          return error as { code: number; stdout: string };
+        }
+      };
+      const comment = await run([]);
+      expect(comment.code).toBe(0);
+      expect(comment.stdout).toMatch(/^### Routing change: `origin\/main` → `HEAD`/);
+      expect(comment.stdout).toContain(
+        '| changed | recipient | `legal-reviewers` | origin/main:rules/directory.yaml:',
+      );
+      expect(comment.stdout).toContain(
+        '| `content.review_requested` | legal-correspondence | UK | ➖ lost | recipient | bob &lt;bob@example.com&gt; via regulated-review/email | 1 of 1 |',
+      );
+      const gate = await run(['--fail-on', 'loss', '-o', 'diff.md']);
+      expect(gate.code).toBe(1);
+      expect(await readFile(join(dir, 'diff.md'), 'utf8')).toBe(comment.stdout);
     },
     CI_TIMEOUT_MS,
   );

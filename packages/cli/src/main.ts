@@ -11,6 +11,8 @@ import { routeCommand } from './commands/route.js';
 import { serveCommand } from './commands/serve.js';
 import { deadLettersCommand } from './commands/dead-letters.js';
 import { auditCommand } from './commands/audit.js';
+import { diffCommand } from './commands/diff.js';
+import { matrixCommand } from './commands/matrix.js';
 import { testCommand } from './commands/test.js';
 import { validateCommand } from './commands/validate.js';
 import { CliUsageError } from './errors.js';
@@ -26,6 +28,8 @@ export const COMMANDS: readonly Command[] = [
   explainCommand,
   lintCommand,
   graphCommand,
+  diffCommand,
+  matrixCommand,
   serveCommand,
   deadLettersCommand,
   auditCommand,

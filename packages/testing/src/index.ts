@@ -48,7 +48,44 @@ export { formatJunitReport } from './report/junit.js';
 export { formatExplanation } from './report/explanation-text.js';
 export type { ExplanationTextOptions } from './report/explanation-text.js';
 export { displayDiagnostic, displayPath, formatDiagnosticLine } from './report/display-path.js';
-export { lintRuleSet, evaluationOrder } from './lint/lint-rule-set.js';
-export type { LintOptions } from './lint/lint-rule-set.js';
+export { lintRuleSet, evaluationOrder, REVIEW_FIELDS } from './lint/lint-rule-set.js';
+export type { LintOptions, ReviewField } from './lint/lint-rule-set.js';
 export { ruleSetToMermaid, buildRoutingGraph, ANY_EVENT_TYPE } from './graph/mermaid.js';
 export type { RoutingGraph, RoutingGraphNode, RoutingGraphEdge } from './graph/mermaid.js';
+export { diffRuleSets, diffHasLoss, diffHasChanges } from './diff/diff-rule-sets.js';
+export type { DiffRuleSetsOptions } from './diff/diff-rule-sets.js';
+export type {
+  RuleSetDiff,
+  DefinitionChange,
+  DefinitionKind,
+  DiffPlace,
+  CorpusEvent,
+  ImpactAspect,
+  ImpactChange,
+  ImpactGroup,
+} from './diff/model.js';
+export { diffDefinitions } from './diff/static-diff.js';
+export { computeImpact, MAX_IMPACT_DIAGNOSTICS } from './diff/impact.js';
+export { parseEventCorpus, collectSuiteEvents, MAX_CORPUS_LINE_CHARS } from './diff/corpus.js';
+export type { CorpusReading, SuiteCorpus } from './diff/corpus.js';
+export { checkRuleFilesAtRevision } from './diff/git-rules.js';
+export type { RevisionRules } from './diff/git-rules.js';
+export {
+  formatDiffText,
+  formatDiffMarkdown,
+  DEFAULT_MARKDOWN_BUDGET,
+  DEFAULT_MARKDOWN_ROWS,
+} from './diff/render-diff.js';
+export type { DiffMarkdownOptions } from './diff/render-diff.js';
+export {
+  buildNotificationMatrix,
+  MAX_MATRIX_EVENTS,
+  OTHER_VALUE,
+  NO_VALUE,
+} from './matrix/notification-matrix.js';
+export type {
+  NotificationMatrix,
+  NotificationMatrixOptions,
+  MatrixRow,
+} from './matrix/notification-matrix.js';
+export { formatMatrixMarkdown, formatMatrixCsv } from './matrix/render-matrix.js';

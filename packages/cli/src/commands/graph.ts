@@ -18,7 +18,7 @@ Prints Mermaid flowchart source. Paste it into a Markdown file inside a \`\`\`me
 Rules appear in evaluation order; "(stop)" marks rules that end evaluation; edges from rules to
 templates carry the channels; rules that do not pin the event type hang off "any event type".
 
---format json prints the same graph as { nodes: [{ id, kind, name, stop? }], edges: [{ from, to,
+--format json prints the same graph as { nodes: [{ id, kind, name, stop?, review? }], edges: [{ from, to,
 channels? }] } for other renderers.
 
 Exit codes: 0 ok, 2 usage error or invalid rules.`,

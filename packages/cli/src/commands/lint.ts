@@ -1,6 +1,8 @@
-import { lintRuleSet } from '@exroute/testing';
+import { REVIEW_FIELDS, lintRuleSet } from '@exroute/testing';
+import type { ReviewField } from '@exroute/testing';
 import type { Command } from '../command.js';
-import { TEXT_OR_JSON_FORMAT_OPTION, numberValue, outputFormat } from '../command.js';
+import { TEXT_OR_JSON_FORMAT_OPTION, numberValue, outputFormat, stringValue } from '../command.js';
+import type { ParsedCommand } from '../command.js';
 import { colorEnabled } from '../cli-io.js';
 import { CliUsageError } from '../errors.js';
 import { ExitCode } from '../exit-codes.js';
@@ -24,6 +26,8 @@ Loads the rule set, then reports as diagnostics (file:line:column  CODE  message
   EXR_LINT_UNUSED_RECIPIENT     (warning) a directory entry no rule reaches, directly or through a group
   EXR_LINT_UNUSED_TEMPLATE      (warning) a template no rule uses
   EXR_LINT_MISSING_DESCRIPTION  (warning) a rule without a description
+  EXR_LINT_REVIEW_OVERDUE       (warning) a rule whose reviewBy date has passed (today: --at, or now, in UTC)
+  EXR_LINT_MISSING_REVIEW_FIELD (error)   with --require owner,approvedBy: a rule without one of them
 The shadowing and contradiction checks are conservative: they only reason about equality
 conditions (equal, in, notEqual, notIn with literal values) that must all hold, so every
 finding is real, but not every unreachable rule is found.
@@ -32,6 +36,16 @@ Exit codes: 0 no errors (and warnings within --max-warnings), 1 findings, 2 usag
 invalid rules (run exroute validate for details).`,
   options: {
     format: TEXT_OR_JSON_FORMAT_OPTION,
+    at: {
+      type: 'string',
+      valueName: 'DATE',
+      description: 'judge reviewBy dates as of this day (YYYY-MM-DD or RFC 3339; default today)',
+    },
+    require: {
+      type: 'string',
+      valueName: 'FIELDS',
+      description: `review metadata every rule must have, comma-separated (${REVIEW_FIELDS.join(', ')})`,
+    },
     'max-warnings': {
       type: 'string',
       valueName: 'N',
@@ -47,9 +61,14 @@ invalid rules (run exroute validate for details).`,
     if (parsed.positionals.length === 0) {
       throw new CliUsageError('give at least one rule file or directory', 'lint');
     }
+    requiredFields(parsed);
+    reviewDay(parsed);
     const loaded = await requireRuleSet(parsed.positionals, io);
     if (loaded === undefined) return ExitCode.invalid;
-    const diagnostics = lintRuleSet(loaded.ruleSet);
+    const diagnostics = lintRuleSet(loaded.ruleSet, {
+      now: reviewDay(parsed),
+      requireFields: requiredFields(parsed),
+    });
     if (format === 'json') {
       io.stdout.write(diagnosticsJson(diagnostics, loaded.files));
     } else {
@@ -61,3 +80,33 @@ invalid rules (run exroute validate for details).`,
     return counts.errors > 0 || tooManyWarnings ? ExitCode.failures : ExitCode.ok;
   },
 };
+
+/** `--require owner,approvedBy`, checked against the review fields rules can carry. */
+function requiredFields(parsed: ParsedCommand): ReviewField[] {
+  const raw = stringValue(parsed, 'require');
+  if (raw === undefined) return [];
+  const fields = raw.split(',').map((field) => field.trim());
+  for (const field of fields) {
+    if (!(REVIEW_FIELDS as readonly string[]).includes(field)) {
+      throw new CliUsageError(
+        `--require takes a comma-separated list of ${REVIEW_FIELDS.join(', ')}; '${field.slice(0, 100)}' is none of them`,
+        'lint',
+      );
+    }
+  }
+  return [...new Set(fields as ReviewField[])];
+}
+
+/** `--at`: a date (YYYY-MM-DD) or an RFC 3339 instant; now when absent. */
+function reviewDay(parsed: ParsedCommand): Date {
+  const raw = stringValue(parsed, 'at');
+  if (raw === undefined) return new Date();
+  const instant = new Date(/^\d{4}-\d{2}-\d{2}$/.test(raw) ? `${raw}T00:00:00Z` : raw);
+  if (!/^\d{4}-\d{2}-\d{2}/.test(raw) || Number.isNaN(instant.getTime())) {
+    throw new CliUsageError(
+      `--at must be a date such as 2026-11-30 or an RFC 3339 time, got '${raw.slice(0, 100)}'`,
+      'lint',
+    );
+  }
+  return instant;
+}

@@ -119,7 +119,14 @@ export interface RegionCalendarDefinition {
 export interface RuleDefinition {
   id: string;
   description?: string;
+  /** Review metadata (who answers for the rule); never affects routing or `version`. */
   owner?: string;
+  /** Review metadata: who approved the rule as it stands. */
+  approvedBy?: string;
+  /** Review metadata: the change ticket or reference behind the rule. */
+  ticket?: string;
+  /** Review metadata: `YYYY-MM-DD`, a real date (checked at load); `exroute lint` warns once past. */
+  reviewBy?: string;
   /** Higher runs first; ties keep file order. Default 0. */
   priority: number;
   /** Global file order, 0-based: the tie-breaker after `priority`. */

@@ -79,6 +79,7 @@ export function checkTimeDefinitions(input: TimeCheckInput, reporter: TimeCheckR
   for (const calendar of input.calendars.values()) checkCalendar(calendar, reporter);
   for (const rule of input.rules) {
     checkEffective(rule, reporter);
+    checkReviewBy(rule, reporter);
     checkDue(rule, reporter);
   }
   checkRegionCalendars(input, reporter);
@@ -190,6 +191,17 @@ function checkEffective(rule: RuleDefinition, reporter: TimeCheckReporter): void
       at('until'),
     );
   }
+}
+
+/** `reviewBy` is review metadata, but a date that does not exist would never come due. */
+function checkReviewBy(rule: RuleDefinition, reporter: TimeCheckReporter): void {
+  const date = rule.reviewBy;
+  if (date === undefined || isCalendarDate(date)) return;
+  reporter.error(
+    'EXR_INVALID_DATE',
+    `rule '${rule.id}': reviewBy '${date}' is not a real date; write YYYY-MM-DD`,
+    placeOf(rule.location, 'reviewBy'),
+  );
 }
 
 function checkDue(rule: RuleDefinition, reporter: TimeCheckReporter): void {

@@ -2,7 +2,7 @@
  * The routing of a rule set as a graph — event types → rules → templates → recipients — and its
  * Mermaid flowchart rendering, for reviewers who would rather look than read.
  */
-import type { RuleSet } from '@exroute/core';
+import type { RuleDefinition, RuleSet } from '@exroute/core';
 import { fieldConstraints, flattenConjunction } from '../lint/conjunction.js';
 import { evaluationOrder } from '../lint/lint-rule-set.js';
 
@@ -18,6 +18,8 @@ export interface RoutingGraphNode {
   name: string;
   /** Rules only: whether the rule has `stop: true`. */
   stop?: boolean;
+  /** Rules only: the review metadata the rule carries (owner, approvedBy, ticket, reviewBy). */
+  review?: { owner?: string; approvedBy?: string; ticket?: string; reviewBy?: string };
 }
 
 /** One edge; rule → template edges carry the channels. */
@@ -43,7 +45,12 @@ export function buildRoutingGraph(ruleSet: RuleSet): RoutingGraph {
   const counters = new Map<string, number>();
   const edges: RoutingGraphEdge[] = [];
   const edgeKeys = new Set<string>();
-  const node = (kind: RoutingGraphNode['kind'], name: string, stop?: boolean): string => {
+  const node = (
+    kind: RoutingGraphNode['kind'],
+    name: string,
+    stop?: boolean,
+    review?: RoutingGraphNode['review'],
+  ): string => {
     const key = `${kind}\u0000${name}`;
     const existing = byKey.get(key);
     if (existing !== undefined) return existing.id;
@@ -54,6 +61,7 @@ export function buildRoutingGraph(ruleSet: RuleSet): RoutingGraph {
       kind,
       name,
       ...(stop !== undefined ? { stop } : {}),
+      ...(review !== undefined ? { review } : {}),
     };
     byKey.set(key, created);
     nodes.push(created);
@@ -68,7 +76,7 @@ export function buildRoutingGraph(ruleSet: RuleSet): RoutingGraph {
   for (const rule of evaluationOrder(ruleSet.rules)) {
     const { leaves } = flattenConjunction(rule.condition, ruleSet);
     const types = fieldConstraints(leaves).get('type')?.allowed?.map(String) ?? [ANY_EVENT_TYPE];
-    const ruleId = node('rule', rule.id, rule.stop);
+    const ruleId = node('rule', rule.id, rule.stop, reviewOf(rule));
     for (const type of types) edge(node('event', type), ruleId);
     for (const entry of rule.notify) {
       const template = ruleSet.templates.get(entry.template);
@@ -81,13 +89,38 @@ export function buildRoutingGraph(ruleSet: RuleSet): RoutingGraph {
   return { nodes, edges };
 }
 
+function reviewOf(rule: RuleDefinition): RoutingGraphNode['review'] {
+  const review: NonNullable<RoutingGraphNode['review']> = {};
+  for (const field of ['owner', 'approvedBy', 'ticket', 'reviewBy'] as const) {
+    const value = rule[field];
+    if (value !== undefined) review[field] = value;
+  }
+  return Object.keys(review).length > 0 ? review : undefined;
+}
+
+/** A rule's node text: its id, `(stop)`, and its review metadata on a second line. */
+function ruleText(n: RoutingGraphNode): string {
+  const title = n.stop === true ? `${n.name} (stop)` : n.name;
+  const review = n.review;
+  if (review === undefined) return title;
+  const parts = [
+    review.owner !== undefined ? `owner ${review.owner}` : undefined,
+    review.approvedBy !== undefined ? `approved by ${review.approvedBy}` : undefined,
+    review.ticket,
+    review.reviewBy !== undefined ? `review by ${review.reviewBy}` : undefined,
+  ]
+    .filter((p): p is string => p !== undefined)
+    .map((p) => p.replace(/[\r\n]+/g, ' '));
+  return `${title}\n${parts.join(' · ')}`;
+}
+
 /** Mermaid `flowchart LR` source of the routing graph; `(stop)` marks rules that end evaluation. */
 export function ruleSetToMermaid(ruleSet: RuleSet): string {
   const { nodes, edges } = buildRoutingGraph(ruleSet);
   return [
     'flowchart LR',
     ...nodes.map((n) => {
-      const text = n.kind === 'rule' && n.stop === true ? `${n.name} (stop)` : n.name;
+      const text = n.kind === 'rule' ? ruleText(n) : n.name;
       return `  ${n.id}${SHAPES[n.kind](label(text))}:::${n.kind}`;
     }),
     ...edges.map((e) =>
@@ -110,13 +143,21 @@ const SHAPES = {
   recipient: (text: string) => `(${text})`,
 } as const;
 
-/** A quoted Mermaid label; characters Mermaid would interpret become entity codes. */
+/**
+ * A quoted Mermaid label; characters Mermaid would interpret become entity codes. The one line
+ * break a rule label carries on purpose becomes `<br/>`; any other is a space.
+ */
 function label(text: string): string {
   const escaped = text
-    .replace(/#/g, '#35;')
-    .replace(/"/g, '#quot;')
-    .replace(/</g, '#lt;')
-    .replace(/>/g, '#gt;')
-    .replace(/[\r\n]+/g, ' ');
+    .split('\n')
+    .map((line) =>
+      line
+        .replace(/#/g, '#35;')
+        .replace(/"/g, '#quot;')
+        .replace(/</g, '#lt;')
+        .replace(/>/g, '#gt;')
+        .replace(/\r+/g, ' '),
+    )
+    .join('<br/>');
   return `"${escaped}"`;
 }

@@ -14,7 +14,19 @@ export interface LintOptions {
   unusedRecipients?: boolean;
   unusedTemplates?: boolean;
   missingDescriptions?: boolean;
+  /** Warn about rules whose `reviewBy` date has passed (default on). */
+  reviewOverdue?: boolean;
+  /** The instant `reviewBy` is compared with (default: now); its UTC date is "today". */
+  now?: Date;
+  /** Review metadata every rule must carry; each rule without one is an error. */
+  requireFields?: readonly ReviewField[];
 }
+
+/** The review metadata keys a rule may carry, and `--require` may demand. */
+export const REVIEW_FIELDS = ['owner', 'approvedBy', 'ticket', 'reviewBy'] as const;
+
+/** One of `REVIEW_FIELDS`. */
+export type ReviewField = (typeof REVIEW_FIELDS)[number];
 
 /** Every lint finding for `ruleSet`, in file order of the rule or entry concerned. */
 export function lintRuleSet(ruleSet: RuleSet, options: LintOptions = {}): Diagnostic[] {
@@ -64,6 +76,7 @@ export function lintRuleSet(ruleSet: RuleSet, options: LintOptions = {}): Diagno
       });
     }
   }
+  diagnostics.push(...reviewFindings(ruleSet, options));
   const fileOrder = new Map(ruleSet.files.map((file, index) => [file, index]));
   return diagnostics.sort((a, b) => byPosition(a, b, fileOrder));
 }
@@ -119,6 +132,34 @@ function describeConflict(constraint: FieldConstraint): string {
 
 function show(values: readonly Scalar[]): string {
   return `[${values.map((v) => JSON.stringify(v)).join(', ')}]`;
+}
+
+function reviewFindings(ruleSet: RuleSet, options: LintOptions): Diagnostic[] {
+  const findings: Diagnostic[] = [];
+  const today = (options.now ?? new Date()).toISOString().slice(0, 10);
+  for (const rule of ruleSet.rules) {
+    for (const field of options.requireFields ?? []) {
+      const value = rule[field];
+      if (value !== undefined && value.trim() !== '') continue;
+      findings.push({
+        code: 'EXR_LINT_MISSING_REVIEW_FIELD',
+        severity: 'error',
+        message: `rule '${rule.id}' has no ${field}; this repository requires ${field} on every rule (--require)`,
+        ...at(rule.location),
+      });
+    }
+    // `YYYY-MM-DD` strings order like the dates they name; the review date itself is still in time.
+    if (options.reviewOverdue !== false && rule.reviewBy !== undefined && rule.reviewBy < today) {
+      findings.push({
+        code: 'EXR_LINT_REVIEW_OVERDUE',
+        severity: 'warning',
+        message: `rule '${rule.id}' was due for review by ${rule.reviewBy} (today is ${today}); review it, then move reviewBy forward`,
+        ...at(rule.location),
+        pointer: `${rule.location.pointer}/reviewBy`,
+      });
+    }
+  }
+  return findings;
 }
 
 function unusedRecipients(ruleSet: RuleSet): Diagnostic[] {
