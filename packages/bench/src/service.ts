@@ -1,9 +1,12 @@
 /**
  * The @exroute/service benchmark on a private redis-server: events per second end to end (HTTP
  * ingest → Redis → route → dispatch → emulator) with one and two instances, ingest alone (the
- * baseline the end-to-end figures are compared with), Redis commands per event, the peak RSS of
- * this process (the instances run in it) and Redis memory sampled during steady traffic.
+ * baseline the end-to-end figures are compared with), Redis commands per event, each instance's
+ * peak RSS and CPU per event (every instance is its own child process, as in production; the HTTP
+ * clients and the Notifications emulator run in this one), and Redis memory sampled during
+ * steady traffic.
  */
+import { fork } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,9 +16,10 @@ import type { RedisServer } from '@exroute/dispatch/testing';
 import { generateSampleEvents } from '@exroute/exstream';
 import { startEmulator } from '@exroute/notifications/emulator';
 import type { NotificationsEmulator } from '@exroute/notifications/emulator';
-import { createService, resolveServiceConfig } from '@exroute/service';
-import type { Service, ServiceConfig } from '@exroute/service';
+import { resolveServiceConfig } from '@exroute/service';
+import type { ServiceConfig } from '@exroute/service';
 import { createClient } from 'redis';
+import type { InstanceReply, InstanceRequest } from './service-instance.js';
 
 /** How much to send; the defaults are the documented full run. */
 export interface ServiceBenchOptions {
@@ -36,6 +40,67 @@ export interface ServiceBenchRow {
   eventsPerSecond: number;
   redisCommandsPerEvent: number;
   redisUsedMemoryMb: number;
+  /** Peak RSS of each instance process (VmHWM, from `process.resourceUsage().maxRSS`), in MB. */
+  instancePeakRssMb: number[];
+  /** CPU time of all instance processes per event, in µs (load-independent, unlike events/s). */
+  instanceCpuMicrosPerEvent: number;
+}
+
+/** One service instance in its own child process (see service-instance.ts). */
+interface Instance {
+  readonly url: string;
+  status(): Promise<Extract<InstanceReply, { type: 'status' }>>;
+  /** Stops the service and the process; answers its peak RSS and CPU time. */
+  stop(): Promise<Extract<InstanceReply, { type: 'stopped' }>>;
+}
+
+async function startInstance(
+  config: ServiceConfig,
+  instance: string,
+  startWorkers: boolean,
+): Promise<Instance> {
+  const child = fork(fileURLToPath(new URL('./service-instance.js', import.meta.url)), [], {
+    serialization: 'advanced',
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  const waiting: { type: InstanceReply['type']; settle: (reply: InstanceReply) => void }[] = [];
+  let failure: Error | undefined;
+  const fail = (error: Error): void => {
+    failure = error;
+    for (const waiter of waiting.splice(0))
+      waiter.settle({ type: 'failed', message: error.message });
+  };
+  child.on('message', (reply: InstanceReply) => {
+    if (reply.type === 'failed') return fail(new Error(`instance ${instance}: ${reply.message}`));
+    const index = waiting.findIndex((w) => w.type === reply.type);
+    if (index >= 0) waiting.splice(index, 1)[0]!.settle(reply);
+  });
+  child.on('exit', (code) => fail(new Error(`instance ${instance} exited (${code})`)));
+  const ask = <T extends InstanceReply['type']>(
+    request: InstanceRequest,
+    type: T,
+  ): Promise<Extract<InstanceReply, { type: T }>> =>
+    new Promise((resolve, reject) => {
+      if (failure !== undefined) return reject(failure);
+      waiting.push({
+        type,
+        settle: (reply) =>
+          reply.type === 'failed'
+            ? reject(new Error(reply.message))
+            : resolve(reply as Extract<InstanceReply, { type: T }>),
+      });
+      child.send(request);
+    });
+  const ready = await ask({ type: 'start', config, instance, startWorkers }, 'ready');
+  return {
+    url: ready.url,
+    status: () => ask({ type: 'status' }, 'status'),
+    stop: async () => {
+      const stopped = await ask({ type: 'stop' }, 'stopped');
+      if (child.exitCode === null) await new Promise((resolve) => child.once('exit', resolve));
+      return stopped;
+    },
+  };
 }
 
 const repo = (path: string): string => fileURLToPath(new URL(`../../../${path}`, import.meta.url));
@@ -114,6 +179,7 @@ export async function runServiceBench(
   const auditDir = await mkdtemp(join(tmpdir(), 'exroute-bench-audit-'));
   const memorySamples: number[] = [];
   let steadyMemory: number[] | undefined;
+  let steadyPeakRss: number | undefined;
   try {
     const scenario = async (
       name: string,
@@ -122,13 +188,14 @@ export async function runServiceBench(
       auditDir?: string,
     ): Promise<void> => {
       const prefix = `bench-${rows.length}`;
-      const services: Service[] = [];
+      const services: Instance[] = [];
       for (let i = 0; i < instances; i++) {
         services.push(
-          await createService(configFor(redis, emulator, prefix, auditDir), {
-            instance: `${prefix}-${i}`,
-            startWorkers: workers,
-          }),
+          await startInstance(
+            configFor(redis, emulator, prefix, auditDir),
+            `${prefix}-${i}`,
+            workers,
+          ),
         );
       }
       emulator.reset();
@@ -150,10 +217,8 @@ export async function runServiceBench(
         }),
       );
       if (workers) {
-        const queue = services[0]!.queue;
         for (;;) {
-          const events = await queue.status('events');
-          const outgoing = await queue.status('outgoing');
+          const { events, outgoing } = await services[0]!.status();
           memorySamples.push((await info()).usedMemory);
           if (
             events.lag === 0 &&
@@ -167,26 +232,29 @@ export async function runServiceBench(
       }
       const seconds = (performance.now() - started) / 1000;
       const after = await info();
+      const stopped = await Promise.all(services.map((s) => s.stop()));
       rows.push({
         scenario: name,
         eventsPerSecond: Math.round(total / seconds),
         redisCommandsPerEvent: (after.commands - before.commands) / total,
         redisUsedMemoryMb: after.usedMemory / 1024 / 1024,
+        instancePeakRssMb: stopped.map((s) => s.maxRssBytes / 1024 / 1024),
+        // Includes start-up (rule loading) and stop: a fixed cost per instance, not per event.
+        instanceCpuMicrosPerEvent: stopped.reduce((sum, s) => sum + s.cpuMicros, 0) / total,
       });
-      await Promise.all(services.map((s) => s.stop()));
     };
     await scenario('ingest alone (HTTP → Redis), 1 instance', 1, false);
     await scenario('end to end, 1 instance', 1, true);
     await scenario('end to end, 1 instance, audit trail (file + Redis)', 1, true, auditDir);
     await scenario('end to end, 2 instances', 2, true);
-    steadyMemory = await steadyTraffic(
+    ({ samples: steadyMemory, peakRssBytes: steadyPeakRss } = await steadyTraffic(
       redis,
       emulator,
       info,
       bodies,
       batchSize,
       options.steadySeconds ?? 30,
-    );
+    ));
   } finally {
     await probe.close().catch(() => undefined);
     await emulator.close();
@@ -198,12 +266,12 @@ export async function runServiceBench(
     `\n### @exroute/service (${total} sample events, ${batchSize} per request, ${clients} clients, one private redis-server)\n`,
   );
   print(
-    '| scenario | events/s | × ingest alone | Redis commands / event | Redis used memory after (MB) |',
+    '| scenario | events/s | × ingest alone | Redis commands / event | Redis used memory after (MB) | peak RSS per instance (MB) | instance CPU µs / event |',
   );
-  print('|---|---:|---:|---:|---:|');
+  print('|---|---:|---:|---:|---:|---:|---:|');
   for (const row of rows) {
     print(
-      `| ${row.scenario} | ${row.eventsPerSecond.toLocaleString('en')} | ${(row.eventsPerSecond / baseline).toFixed(2)} | ${row.redisCommandsPerEvent.toFixed(2)} | ${row.redisUsedMemoryMb.toFixed(1)} |`,
+      `| ${row.scenario} | ${row.eventsPerSecond.toLocaleString('en')} | ${(row.eventsPerSecond / baseline).toFixed(2)} | ${row.redisCommandsPerEvent.toFixed(2)} | ${row.redisUsedMemoryMb.toFixed(1)} | ${row.instancePeakRssMb.map((mb) => mb.toFixed(0)).join(', ')} | ${Math.round(row.instanceCpuMicrosPerEvent)} |`,
     );
   }
   const plain = rows.find((r) => r.scenario === 'end to end, 1 instance');
@@ -218,6 +286,9 @@ export async function runServiceBench(
       `\nRedis used memory while draining the bursts above: peak ${mb(Math.max(...memorySamples))} MB.`,
     );
   }
+  if (steadyMemory !== undefined && steadyPeakRss !== undefined) {
+    print(`Peak RSS of the steady-traffic instance: ${mb(steadyPeakRss)} MB.`);
+  }
   if (steadyMemory !== undefined && steadyMemory.length > 1) {
     const third = Math.floor(steadyMemory.length / 3);
     const avg = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
@@ -227,7 +298,7 @@ export async function runServiceBench(
     );
   }
   print(
-    `Peak RSS of this process (all instances, the clients and the emulator run in it): ${mb(process.resourceUsage().maxRSS * 1024)} MB.`,
+    `Peak RSS of the benchmark process (HTTP clients and the emulator; the instances are separate): ${mb(process.resourceUsage().maxRSS * 1024)} MB.`,
   );
   return rows;
 }
@@ -240,11 +311,10 @@ async function steadyTraffic(
   bodies: readonly string[],
   batchSize: number,
   seconds: number,
-): Promise<number[]> {
-  const service = await createService(configFor(redis, emulator, 'bench-steady'), {
-    instance: 'steady',
-  });
+): Promise<{ samples: number[]; peakRssBytes: number }> {
+  const service = await startInstance(configFor(redis, emulator, 'bench-steady'), 'steady', true);
   const samples: number[] = [];
+  let peakRssBytes: number;
   const perSecond = Math.max(1, Math.round(1000 / batchSize));
   try {
     for (let second = 0; second < seconds; second++) {
@@ -262,7 +332,7 @@ async function steadyTraffic(
       if (rest > 0) await new Promise((resolve) => setTimeout(resolve, rest));
     }
   } finally {
-    await service.stop();
+    peakRssBytes = (await service.stop()).maxRssBytes;
   }
-  return samples;
+  return { samples, peakRssBytes };
 }

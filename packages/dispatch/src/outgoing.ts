@@ -54,25 +54,38 @@ export function encodeGroupHeader(notification: RoutedNotification): string {
  * item was a sixth of `ingest`'s time in the bench.
  */
 export class GroupHeaderMemo {
-  private readonly entries = new Map<string, { notification: RoutedNotification; json: string }>();
+  private readonly entries = new Map<string, KnownHeader>();
 
   constructor(private readonly capacity = 10_000) {}
 
   /** The header JSON for this notification of this group. */
   headerFor(groupKey: string, notification: RoutedNotification): string {
     const known = this.entries.get(groupKey);
-    if (known !== undefined && sameNotification(known.notification, notification))
-      return known.json;
+    if (known !== undefined && sameNotification(known, notification)) return known.json;
     const copy = copyNotification(notification);
     const json = encodeGroupHeader(copy);
     if (this.entries.size >= this.capacity) this.entries.clear();
-    this.entries.set(groupKey, { notification: copy, json });
+    this.entries.set(groupKey, {
+      notification: copy,
+      json,
+      keys: Object.keys(copy),
+      paramKeys: Object.keys(copy.params),
+    });
     return json;
   }
 }
 
-/** Whether two routed notifications have the same content (what their JSON would show). */
-function sameNotification(a: RoutedNotification, b: RoutedNotification): boolean {
+/** A memoised header with the key lists of its notification, so a comparison allocates nothing. */
+interface KnownHeader {
+  readonly notification: RoutedNotification;
+  readonly json: string;
+  readonly keys: readonly string[];
+  readonly paramKeys: readonly string[];
+}
+
+/** Whether a routed notification has the content (what its JSON would show) of a known header. */
+function sameNotification(known: KnownHeader, b: RoutedNotification): boolean {
+  const a = known.notification;
   if (
     a.template !== b.template ||
     a.templateId !== b.templateId ||
@@ -93,15 +106,26 @@ function sameNotification(a: RoutedNotification, b: RoutedNotification): boolean
     const y = b.recipients[i]!;
     if (x.key !== y.key || x.address !== y.address || !sameStrings(x.via, y.via)) return false;
   }
-  const aKeys = Object.keys(a.params);
-  const bKeys = Object.keys(b.params);
-  if (aKeys.length !== bKeys.length) return false;
-  for (let i = 0; i < aKeys.length; i++) {
-    const key = aKeys[i]!;
-    if (key !== bKeys[i] || a.params[key] !== b.params[key]) return false;
+  // Bench (grouped ingest): four Object.keys arrays per event here were a tenth of the header
+  // memo's cost and garbage for the GC; the known side's lists are kept, the other side is walked.
+  if (!sameOwnKeys(known.paramKeys, b.params)) return false;
+  for (let i = 0; i < known.paramKeys.length; i++) {
+    const key = known.paramKeys[i]!;
+    if (a.params[key] !== b.params[key]) return false;
   }
   // Any other field (none today) must be present in both, in the same order, to be equal.
-  return sameStrings(Object.keys(a), Object.keys(b));
+  return sameOwnKeys(known.keys, b);
+}
+
+/** Whether `object`'s enumerable keys are exactly `keys` in this order (no inherited ones). */
+function sameOwnKeys(keys: readonly string[], object: object): boolean {
+  let i = 0;
+  for (const key in object) {
+    // An inherited enumerable key makes the answer "different": a memo miss is always safe.
+    if (keys[i] !== key || !Object.prototype.hasOwnProperty.call(object, key)) return false;
+    i++;
+  }
+  return i === keys.length;
 }
 
 function sameStrings(a: readonly string[] | undefined, b: readonly string[] | undefined): boolean {

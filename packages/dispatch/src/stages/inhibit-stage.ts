@@ -12,6 +12,9 @@ import type {
 /** Marks an inhibit scope whose target also matches the rule's source side (Alertmanager rule). */
 export const BOTH_SIDES_MARK = '!';
 
+/** What most events return: grouped items keep it, so one shared empty list instead of one each. */
+const NO_TARGETS: readonly string[] = Object.freeze([]);
+
 /**
  * Records the event as an inhibit source for every rule whose `source` it matches, and returns
  * the scopes of every rule whose `target` it matches (prefixed with {@link BOTH_SIDES_MARK} when
@@ -43,7 +46,7 @@ export async function recordInhibitions(
       });
     }
   }
-  return targets;
+  return targets.length > 0 ? targets : NO_TARGETS;
 }
 
 /**

@@ -234,20 +234,34 @@ async function admin(
     const by = text(body, 'by');
     const reason = text(body, 'reason');
     const key = decodeURIComponent(ack[1]!);
-    const found = await dispatcher.acknowledge(key, by).catch((error: unknown) => {
-      if (error instanceof ExrouteError && error.code === 'EXR_DISPATCH_UNKNOWN_ESCALATION') {
-        return false;
-      }
-      throw error;
+    // true: stopped now; false: it had already stopped (acknowledged, resolved or past its last
+    // step); unknown keys throw EXR_DISPATCH_UNKNOWN_ESCALATION.
+    const outcome = await dispatcher.acknowledge(key, by).then(
+      (stopped) => (stopped ? 'acknowledged' : 'already-stopped'),
+      (error: unknown) => {
+        if (error instanceof ExrouteError && error.code === 'EXR_DISPATCH_UNKNOWN_ESCALATION') {
+          return 'unknown';
+        }
+        throw error;
+      },
+    );
+    audit('escalation.ack', by, reason, {
+      escalationKey: key,
+      found: outcome !== 'unknown',
+      outcome,
     });
-    audit('escalation.ack', by, reason, { escalationKey: key, found });
+    if (outcome === 'acknowledged') return sendJson(response, 200, { acknowledged: key });
     return sendJson(
       response,
-      found ? 200 : 404,
-      found
-        ? { acknowledged: key }
+      outcome === 'unknown' ? 404 : 409,
+      outcome === 'unknown'
+        ? { error: { code: 'EXR_ESCALATION_NOT_FOUND', message: 'no escalation has this key' } }
         : {
-            error: { code: 'EXR_ESCALATION_NOT_FOUND', message: 'no open escalation has this key' },
+            error: {
+              code: 'EXR_ESCALATION_ALREADY_STOPPED',
+              message:
+                'the escalation had already stopped (acknowledged, resolved, or past its last step); nothing changed',
+            },
           },
     );
   }
