@@ -1,4 +1,5 @@
 import type { Diagnostic } from '../model/diagnostic.js';
+import { markChecked } from '../model/checked-rule-set.js';
 import { RuleSetError } from '../model/errors.js';
 import type { RuleSet } from '../model/rule-set.js';
 import { ruleFileValidator, ruleValidator } from '../schema/ruleset-schema.js';
@@ -28,7 +29,9 @@ export const INLINE_FILENAME = '<inline>';
 
 /**
  * Checks rule files given as text and merges them into one rule set, collecting every problem
- * (YAML, schema, references, conditions, time) in one pass. Never throws.
+ * (YAML, schema, references, conditions, time) in one pass. Never throws. This is the one
+ * validator: the rule set it returns is the only kind `createRouter` accepts, and a rule set
+ * built in code goes through it too (as text; JSON is YAML).
  */
 export function checkRuleSet(sources: readonly RuleSource[]): RuleSetCheck {
   const diagnostics: Diagnostic[] = [];
@@ -107,13 +110,17 @@ function runChecks(
     rules: checked.rules,
     ...checked.policySections,
   };
-  const ruleSet: RuleSet = {
-    version: computeRuleSetVersion(content),
-    files: definitions.files,
-    metadata: definitions.metadata,
-    ...content,
-    warnings: diagnostics.filter((d) => d.severity === 'warning'),
-  };
+  // Frozen and branded: the router trusts this value, so it must stay the one checked here.
+  const ruleSet = markChecked(
+    Object.freeze({
+      version: computeRuleSetVersion(content),
+      files: Object.freeze(definitions.files),
+      metadata: Object.freeze(definitions.metadata),
+      ...content,
+      rules: Object.freeze(content.rules),
+      warnings: Object.freeze(diagnostics.filter((d) => d.severity === 'warning')),
+    }),
+  );
   return { ruleSet, diagnostics };
 }
 
