@@ -1,5 +1,6 @@
 import type { Diagnostic } from '../model/diagnostic.js';
 import { markChecked } from '../model/checked-rule-set.js';
+import type { CHECKED } from '../model/checked-rule-set.js';
 import { RuleSetError } from '../model/errors.js';
 import type { RuleSet } from '../model/rule-set.js';
 import { ruleFileValidator, ruleValidator } from '../schema/ruleset-schema.js';
@@ -110,18 +111,28 @@ function runChecks(
     rules: checked.rules,
     ...checked.policySections,
   };
-  // Frozen and branded: the router trusts this value, so it must stay the one checked here.
-  const ruleSet = markChecked(
-    Object.freeze({
+  const ruleSet = withWarnings(
+    {
       version: computeRuleSetVersion(content),
       files: Object.freeze(definitions.files),
       metadata: Object.freeze(definitions.metadata),
       ...content,
       rules: Object.freeze(content.rules),
-      warnings: Object.freeze(diagnostics.filter((d) => d.severity === 'warning')),
-    }),
+    },
+    diagnostics.filter((d) => d.severity === 'warning'),
   );
   return { ruleSet, diagnostics };
+}
+
+/**
+ * The loader's rule set with `warnings`, frozen and branded: the router trusts this value, so it
+ * must stay the one checked here. Internal to the loader.
+ */
+export function withWarnings(
+  checked: Omit<RuleSet, typeof CHECKED | 'warnings'>,
+  warnings: readonly Diagnostic[],
+): RuleSet {
+  return markChecked(Object.freeze({ ...checked, warnings: Object.freeze([...warnings]) }));
 }
 
 /**

@@ -87,7 +87,10 @@ interface CompiledTemplate {
   readonly params: readonly (readonly [name: string, text: CompiledText])[];
 }
 
-/** Rules sorted as both routers evaluate them: priority descending, then global file order. */
+/**
+ * The one evaluation order, used by both routers and by lint: priority descending, then global
+ * file order (`order`). Returns a new array; `rules` is left as it is.
+ */
 export function evaluationOrder(rules: readonly RuleDefinition[]): RuleDefinition[] {
   return [...rules].sort((a, b) => b.priority - a.priority || a.order - b.order);
 }
