@@ -63,13 +63,14 @@ export {
 export type { PathSegment } from './paths/simple-path.js';
 export { parseRuleSet, checkRuleSet, INLINE_FILENAME } from './load/check-rule-set.js';
 export type { RuleSetCheck } from './load/check-rule-set.js';
+export { evaluationOrder } from './route/decision-plan.js';
 export {
   loadRuleSet,
   checkRuleFiles,
   collectRuleFiles,
   loadRuleSources,
 } from './load/rule-sources.js';
-export type { CollectedRuleFiles } from './load/rule-sources.js';
+export type { CollectedRuleFiles, RuleFilesCheck } from './load/rule-sources.js';
 export type { RuleSource } from './load/parse-yaml.js';
 export { checkYamlDocument } from './load/check-yaml-document.js';
 export { schemaErrorsItemByItem } from './schema/item-by-item.js';

@@ -25,6 +25,8 @@ export type {
   SubmitResponse,
 } from './mapping/wire-types.js';
 export { createNotificationsClient, redactSecrets } from './delivery/client.js';
+export { BatchDelivery } from './delivery/batch-delivery.js';
+export type { BatchDeliveryOptions } from './delivery/batch-delivery.js';
 export type { NotificationsClient, DeliveryStats } from './delivery/client.js';
 export type { NotificationsClientConfig, DeliveryEvent } from './delivery/client-config.js';
 export type {

@@ -48,7 +48,7 @@ export { formatJunitReport } from './report/junit.js';
 export { formatExplanation } from './report/explanation-text.js';
 export type { ExplanationTextOptions } from './report/explanation-text.js';
 export { displayDiagnostic, displayPath, formatDiagnosticLine } from './report/display-path.js';
-export { lintRuleSet, evaluationOrder, REVIEW_FIELDS } from './lint/lint-rule-set.js';
+export { lintRuleSet, REVIEW_FIELDS } from './lint/lint-rule-set.js';
 export type { LintOptions, ReviewField } from './lint/lint-rule-set.js';
 export { ruleSetToMermaid, buildRoutingGraph, ANY_EVENT_TYPE } from './graph/mermaid.js';
 export type { RoutingGraph, RoutingGraphNode, RoutingGraphEdge } from './graph/mermaid.js';

@@ -5,18 +5,8 @@ import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import { createRouter } from '@exroute/core';
 import type { Diagnostic, Router } from '@exroute/core';
-import {
-  createNotificationsClient,
-  openFileDeadLetterSink,
-  openFileOutbox,
-  toNotificationRequests,
-} from '@exroute/notifications';
-import type {
-  DeliveryResult,
-  NotificationRequest,
-  NotificationsClient,
-} from '@exroute/notifications';
-import type { Command, ParsedCommand } from '../command.js';
+import { BatchDelivery, toNotificationRequests } from '@exroute/notifications';
+import type { Command } from '../command.js';
 import { flag } from '../command.js';
 import { colorEnabled } from '../cli-io.js';
 import type { CliIo } from '../cli-io.js';
@@ -133,12 +123,14 @@ Exit codes: 0 every line routed (and delivered), 1 bad lines, undelivered or def
     const reading = await readEventReading(parsed, io);
     const router = createRouter(loaded.ruleSet, routerOptions);
     const input = openInput(parsed.positionals[0] ?? '-', io);
-    let delivery: Delivery | undefined;
+    let delivery: BatchDelivery | undefined;
     if (flag(parsed, 'send')) {
       try {
-        delivery = await Delivery.open(parsed, io, (diagnostic) =>
-          printDiagnosticLines(io.stderr, [diagnostic], errorColor),
-        );
+        delivery = await BatchDelivery.open({
+          ...deliverySettings(parsed, io),
+          batchSize: SEND_BATCH,
+          onUndelivered: (diagnostic) => printDiagnosticLines(io.stderr, [diagnostic], errorColor),
+        });
       } catch (error) {
         printDiagnosticLines(io.stderr, diagnosticsOfError(error), errorColor);
         return ExitCode.invalid;
@@ -200,7 +192,7 @@ async function routeLines(
   router: Router,
   reading: EventReading,
   io: CliIo,
-  delivery: Delivery | undefined,
+  delivery: BatchDelivery | undefined,
   progress: ProgressBar | undefined,
   color: boolean,
 ): Promise<{ lines: number; routed: number; bad: number }> {
@@ -254,7 +246,22 @@ async function routeLines(
         mapping.diagnostics.map((d) => positioned(d, input.file, lineNumber)),
         color,
       );
-      await delivery.add(mapping.requests, input.file, lineNumber);
+      for (const request of await delivery.add(mapping.requests)) {
+        printDiagnosticLines(
+          io.stderr,
+          [
+            {
+              code: 'EXR_CLI_SEND_DEFERRED',
+              severity: 'warning',
+              message: `not sent: ${request.origin.template} on ${request.channel} for event ${request.origin.eventId} is deferred until ${request.sendAt}, and 'route --send' sends only what is due now (run it again from that time, or deliver through a scheduler)`,
+              file: input.file,
+              line: lineNumber,
+              column: 1,
+            },
+          ],
+          color,
+        );
+      }
     }
   }
   return counts;
@@ -264,113 +271,4 @@ async function routeLines(
 async function writeWithBackpressure(out: CliIo['stdout'], text: string): Promise<void> {
   if (out.write(text) !== false) return;
   if (out instanceof EventEmitter) await once(out, 'drain');
-}
-
-/** Batches requests into the Notifications client and counts the outcomes. */
-class Delivery {
-  delivered = 0;
-  failed = 0;
-  /** Requests held back because their `sendAt` is in the future. */
-  deferred = 0;
-  private pending: NotificationRequest[] = [];
-  private readonly client: NotificationsClient;
-  private readonly closers: (() => Promise<void>)[];
-  private readonly report: (diagnostic: Diagnostic) => void;
-
-  private constructor(
-    client: NotificationsClient,
-    closers: (() => Promise<void>)[],
-    report: (diagnostic: Diagnostic) => void,
-  ) {
-    this.client = client;
-    this.closers = closers;
-    this.report = report;
-  }
-
-  /**
-   * Opens the outbox and dead-letter files (when configured) and the client, then resends what
-   * an earlier run left in the outbox; throws the notifications package's DeliveryError.
-   */
-  static async open(
-    parsed: ParsedCommand,
-    io: CliIo,
-    report: (diagnostic: Diagnostic) => void,
-  ): Promise<Delivery> {
-    const settings = deliverySettings(parsed, io);
-    const closers: (() => Promise<void>)[] = [];
-    const outbox =
-      settings.outbox !== undefined ? await openFileOutbox(settings.outbox) : undefined;
-    if (outbox !== undefined) closers.push(() => outbox.close());
-    const deadLetters =
-      settings.deadLetters !== undefined
-        ? await openFileDeadLetterSink(settings.deadLetters)
-        : undefined;
-    if (deadLetters !== undefined) closers.push(() => deadLetters.close());
-    const client = createNotificationsClient({
-      ...settings.client,
-      ...(outbox !== undefined ? { outbox } : {}),
-      ...(deadLetters !== undefined ? { deadLetters } : {}),
-    });
-    const delivery = new Delivery(client, closers, report);
-    if (outbox !== undefined && outbox.pendingCount > 0) {
-      delivery.count(await client.replayOutbox());
-    }
-    return delivery;
-  }
-
-  /**
-   * Queues the requests that are due now. A request whose `sendAt` is still in the future is
-   * held back and reported: this command runs once and keeps no schedule, and sending it now
-   * would deliver it earlier than the rules allow.
-   */
-  async add(requests: readonly NotificationRequest[], file: string, line: number): Promise<void> {
-    const now = Date.now();
-    for (const request of requests) {
-      if (request.sendAt !== undefined && Date.parse(request.sendAt) > now) {
-        this.deferred += 1;
-        this.report({
-          code: 'EXR_CLI_SEND_DEFERRED',
-          severity: 'warning',
-          message: `not sent: ${request.origin.template} on ${request.channel} for event ${request.origin.eventId} is deferred until ${request.sendAt}, and 'route --send' sends only what is due now (run it again from that time, or deliver through a scheduler)`,
-          file,
-          line,
-          column: 1,
-        });
-        continue;
-      }
-      this.pending.push(request);
-    }
-    if (this.pending.length >= SEND_BATCH) await this.flush();
-  }
-
-  /** Sends what is left and closes the client and files; resolves to the undelivered count. */
-  async finish(): Promise<number> {
-    await this.flush();
-    await this.client.close();
-    for (const close of this.closers) await close();
-    return this.failed;
-  }
-
-  private async flush(): Promise<void> {
-    const batch = this.pending;
-    this.pending = [];
-    if (batch.length > 0) this.count(await this.client.send(batch));
-  }
-
-  private count(results: readonly DeliveryResult[]): void {
-    for (const result of results) {
-      if (result.status === 'delivered') {
-        this.delivered += 1;
-        continue;
-      }
-      this.failed += 1;
-      this.report({
-        code: result.reason,
-        severity: 'error',
-        message: `request ${result.key} was not delivered after ${result.attempts} attempt(s)${
-          result.lastStatus !== undefined ? ` (last HTTP status ${result.lastStatus})` : ''
-        }; it is in the dead-letter file when one is configured`,
-      });
-    }
-  }
 }

@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { ExrouteError, checkRuleFiles, collectRuleFiles } from '@exroute/core';
+import { ExrouteError, checkRuleFiles } from '@exroute/core';
 import type { Diagnostic, RuleSet } from '@exroute/core';
 
 /** A loaded rule set (with its warnings), or every diagnostic explaining why there is none. */
@@ -16,27 +16,28 @@ const PATH_CODES = new Set(['EXR_FILE_NOT_FOUND', 'EXR_NO_RULE_FILES', 'EXR_FILE
 
 /**
  * Loads the rule files under `paths` through the core loader (directories contribute every
- * *.yaml / *.yml file below them, suite files excluded); never throws for bad input.
+ * *.yaml / *.yml file below them, suite files excluded), walking them once; never throws for bad
+ * input. A problem with the paths themselves is reported alone, before any rule file's.
  */
 export async function loadRulesFromPaths(
   paths: readonly string[],
   cwd: string,
 ): Promise<RuleLoadResult> {
-  const expanded = await collectRuleFiles(paths.map((path) => resolve(cwd, path)));
-  if (expanded.diagnostics.some((d) => d.severity === 'error')) {
-    return { diagnostics: expanded.diagnostics, files: expanded.files, badPaths: true };
-  }
   try {
-    const check = await checkRuleFiles(expanded.files);
+    const check = await checkRuleFiles(paths.map((path) => resolve(cwd, path)));
+    const { files, pathDiagnostics } = check;
+    if (pathDiagnostics.some((d) => d.severity === 'error')) {
+      return { diagnostics: pathDiagnostics, files, badPaths: true };
+    }
     const hasErrors = check.diagnostics.some((d) => d.severity === 'error');
     return {
       ...(check.ruleSet !== undefined && !hasErrors ? { ruleSet: check.ruleSet } : {}),
       diagnostics: check.diagnostics,
-      files: expanded.files,
+      files,
       badPaths: check.diagnostics.some((d) => PATH_CODES.has(d.code)),
     };
   } catch (error) {
-    return { diagnostics: diagnosticsOfError(error), files: expanded.files, badPaths: false };
+    return { diagnostics: diagnosticsOfError(error), files: [], badPaths: false };
   }
 }
 

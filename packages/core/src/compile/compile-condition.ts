@@ -1,14 +1,8 @@
 import type { Condition, LeafCondition } from '../model/condition.js';
-import type { SourceLocation } from '../model/diagnostic.js';
 import type { ConditionTrace } from '../model/explanation.js';
 import type { RuleSet } from '../model/rule-set.js';
 import type { Comparison } from '../operators/decorators.js';
-import type {
-  DefinedNames,
-  OperatorContext,
-  PreparedComparison,
-  ValueKind,
-} from '../operators/operator.js';
+import type { OperatorContext, PreparedComparison, ValueKind } from '../operators/operator.js';
 import { PRIORITIES } from '../model/event.js';
 import type { Priority } from '../model/event.js';
 import { equal } from '../operators/equal.js';
@@ -20,8 +14,6 @@ import { within } from '../operators/within.js';
 import { buildComparison, parseOperator } from '../operators/registry.js';
 import type { ParsedOperator } from '../operators/registry.js';
 import { parseSimplePath } from '../paths/simple-path.js';
-import type { PathSegment } from '../paths/simple-path.js';
-import type { CompileReport } from './compile-report.js';
 import { conditionShape, isFactValueReference, leafPath } from './condition-shape.js';
 import type { EvaluationScope } from './evaluation-scope.js';
 import { compileFactReader } from './fact-reader.js';
@@ -38,42 +30,32 @@ export interface CompiledCondition {
   trace(scope: EvaluationScope): ConditionTrace;
 }
 
-/** Deepest condition nesting compiled; the loader's bound is lower, this only guards the stack. */
-const MAX_COMPILE_DEPTH = 256;
-
 /** The explain note of one leaf, from the fact value read and the (resolved) value. */
 type LeafNote = (actual: unknown, expected: unknown) => string | undefined;
-
-const NEVER: CompiledCondition = {
-  test: () => false,
-  trace: () => ({ kind: 'leaf', result: false }),
-};
 
 /**
  * Compiles rule conditions against one rule set as a DAG: each shared condition compiles once,
  * and one referenced more than once is also evaluated at most once per run (its verdict kept in
  * the scope) and traced at most once per rule, so 30 shared conditions that each reference the
- * previous one twice cost 30 evaluations, not 2^30.
+ * previous one twice cost 30 evaluations, not 2^30. It trusts its input: the rule set and every
+ * condition in it passed `checkRuleSet` (shapes, operators, paths, references, cycles, depth,
+ * operator values), so nothing is checked here a second time.
  */
 export class ConditionCompiler {
   private readonly compiledShared = new Map<string, CompiledCondition>();
-  private readonly compiling = new Set<string>();
-  private readonly names: DefinedNames;
   /** Shared conditions referenced more than once in the whole rule set: their verdicts are kept. */
   private readonly reusedShared: ReadonlySet<string>;
 
   constructor(
     private readonly ruleSet: RuleSet,
     private readonly context: OperatorContext,
-    private readonly report: CompileReport,
   ) {
-    this.names = definedNames(ruleSet);
     this.reusedShared = sharedReferencedMoreThanOnce(ruleSet);
   }
 
-  /** Compiles `condition`, reporting problems at `location` (+ `pointer` inside it). */
-  compile(condition: Condition, location: SourceLocation, pointer: string): CompiledCondition {
-    const root = this.node(condition, location, pointer, 0);
+  /** Compiles `condition`, a condition of the rule set (checked by the loader). */
+  compile(condition: Condition): CompiledCondition {
+    const root = this.node(condition);
     return {
       test: root.test,
       trace: (scope) => {
@@ -83,58 +65,25 @@ export class ConditionCompiler {
     };
   }
 
-  private node(
-    condition: unknown,
-    location: SourceLocation,
-    pointer: string,
-    depth: number,
-  ): CompiledCondition {
-    if (depth > MAX_COMPILE_DEPTH) {
-      this.report.error(
-        'EXR_CONDITION_TOO_DEEP',
-        `conditions nest more than ${MAX_COMPILE_DEPTH} levels deep; flatten them or use shared conditions`,
-        location,
-        pointer,
-      );
-      return NEVER;
-    }
+  private node(condition: Condition): CompiledCondition {
     const shape = conditionShape(condition);
-    const node = condition as Record<string, unknown>;
+    const node = condition as unknown as Record<string, unknown>;
     switch (shape) {
       case 'all':
       case 'any':
-        return this.group(shape, node[shape], location, `${pointer}/${shape}`, depth);
+        return this.group(shape, node[shape] as Condition[]);
       case 'not':
-        return this.negation(node['not'], location, `${pointer}/not`, depth);
+        return this.negation(node['not'] as Condition);
       case 'reference':
-        return this.reference(node['condition'], location, `${pointer}/condition`, depth);
+        return this.reference(node['condition'] as string);
       case 'leaf':
-        return this.leaf(node as unknown as LeafCondition, location, pointer);
-      case undefined:
-        this.report.error(
-          'EXR_CONDITION_SHAPE',
-          'a condition must be an object with exactly one of all, any, not, condition or fact',
-          location,
-          pointer,
-        );
-        return NEVER;
+      case undefined: // not after the loader: every condition has one shape
+        return this.leaf(condition as LeafCondition);
     }
   }
 
-  private group(
-    kind: 'all' | 'any',
-    members: unknown,
-    location: SourceLocation,
-    pointer: string,
-    depth: number,
-  ): CompiledCondition {
-    if (!Array.isArray(members)) {
-      this.report.error('EXR_CONDITION_SHAPE', `"${kind}" must be a list`, location, pointer);
-      return NEVER;
-    }
-    const children = members.map((member: unknown, i) =>
-      this.node(member, location, `${pointer}/${i}`, depth + 1),
-    );
+  private group(kind: 'all' | 'any', members: readonly Condition[]): CompiledCondition {
+    const children = members.map((member) => this.node(member));
     const tests = children.map((child) => child.test);
     return {
       test: kind === 'all' ? allOf(tests) : anyOf(tests),
@@ -149,22 +98,8 @@ export class ConditionCompiler {
     };
   }
 
-  private negation(
-    inner: unknown,
-    location: SourceLocation,
-    pointer: string,
-    depth: number,
-  ): CompiledCondition {
-    if (Array.isArray(inner)) {
-      this.report.error(
-        'EXR_CONDITION_SHAPE',
-        '"not" takes one condition, not a list',
-        location,
-        pointer,
-      );
-      return NEVER;
-    }
-    const child = this.node(inner, location, pointer, depth + 1);
+  private negation(inner: Condition): CompiledCondition {
+    const child = this.node(inner);
     const childTest = child.test;
     return {
       test: (scope) => !childTest(scope),
@@ -175,36 +110,11 @@ export class ConditionCompiler {
     };
   }
 
-  private reference(
-    name: unknown,
-    location: SourceLocation,
-    pointer: string,
-    depth: number,
-  ): CompiledCondition {
-    const shared = typeof name === 'string' ? this.ruleSet.sharedConditions.get(name) : undefined;
-    if (typeof name !== 'string' || shared === undefined) {
-      this.report.error(
-        'EXR_UNKNOWN_CONDITION',
-        `no shared condition named '${String(name)}'; define it under sharedConditions`,
-        location,
-        pointer,
-      );
-      return NEVER;
-    }
+  private reference(name: string): CompiledCondition {
     let compiled = this.compiledShared.get(name);
     if (compiled === undefined) {
-      if (this.compiling.has(name)) {
-        this.report.error(
-          'EXR_CONDITION_CYCLE',
-          `shared condition '${name}' refers to itself; break the cycle`,
-          shared.location,
-          '',
-        );
-        return NEVER;
-      }
-      this.compiling.add(name);
-      compiled = this.node(shared.condition, shared.location, '', depth + 1);
-      this.compiling.delete(name);
+      // The loader resolved every reference and refused cycles.
+      compiled = this.node(this.ruleSet.sharedConditions.get(name)!.condition);
       this.compiledShared.set(name, compiled);
     }
     const target = compiled;
@@ -232,9 +142,8 @@ export class ConditionCompiler {
     };
   }
 
-  private leaf(leaf: LeafCondition, location: SourceLocation, pointer: string): CompiledCondition {
-    const problems = this.leafProblems(leaf, location, pointer);
-    if (problems) return NEVER;
+  private leaf(leaf: LeafCondition): CompiledCondition {
+    // The loader checked the operator and both paths.
     const parsed = parseOperator(leaf.operator)!;
     const path = leafPath(leaf) as string | undefined;
     const read = compileFactReader(
@@ -247,7 +156,7 @@ export class ConditionCompiler {
     const noteOf = leafNote(parsed, this.context);
 
     if (isFactValueReference(value)) {
-      const readValue = this.valueReader(value.fact, value.path, location, pointer);
+      const readValue = valueReader(value.fact, value.path);
       const compare = buildComparison(parsed, this.context);
       return {
         test: (scope) => compare(read(scope), readValue(scope)),
@@ -260,7 +169,6 @@ export class ConditionCompiler {
       };
     }
 
-    this.checkLiteral(parsed, value, location, pointer);
     const prepared = prepareLiteral(parsed, value, this.context);
     return {
       test:
@@ -272,94 +180,13 @@ export class ConditionCompiler {
       },
     };
   }
+}
 
-  /** Reports what json-rules-engine would refuse to construct or run; true when anything is wrong. */
-  private leafProblems(leaf: LeafCondition, location: SourceLocation, pointer: string): boolean {
-    let wrong = false;
-    if (typeof leaf.fact !== 'string') {
-      this.report.error(
-        'EXR_CONDITION_SHAPE',
-        'fact must be a string',
-        location,
-        `${pointer}/fact`,
-      );
-      wrong = true;
-    }
-    if (!Object.prototype.hasOwnProperty.call(leaf, 'value')) {
-      this.report.error('EXR_CONDITION_SHAPE', 'a condition needs a value', location, pointer);
-      wrong = true;
-    }
-    if (typeof leaf.operator !== 'string' || parseOperator(leaf.operator) === undefined) {
-      this.report.error(
-        'EXR_UNKNOWN_OPERATOR',
-        `unknown operator '${String(leaf.operator)}'; see the operator list in docs/authoring-rules.md`,
-        location,
-        `${pointer}/operator`,
-      );
-      wrong = true;
-    }
-    const path = leafPath(leaf);
-    if (path !== undefined && (typeof path !== 'string' || parseSimplePath(path) === undefined)) {
-      this.report.error(
-        'EXR_UNSUPPORTED_PATH',
-        `path ${JSON.stringify(path)} is not a simple path; use member and index access only, e.g. $.resource.versions[0]`,
-        location,
-        `${pointer}/path`,
-      );
-      wrong = true;
-    }
-    return wrong;
-  }
-
-  private valueReader(
-    fact: unknown,
-    path: unknown,
-    location: SourceLocation,
-    pointer: string,
-  ): FactReader {
-    const effectivePath = path === '' ? undefined : path;
-    let segments: PathSegment[] | undefined;
-    if (effectivePath !== undefined) {
-      segments = typeof effectivePath === 'string' ? parseSimplePath(effectivePath) : undefined;
-      if (segments === undefined) {
-        this.report.error(
-          'EXR_UNSUPPORTED_PATH',
-          `path ${JSON.stringify(effectivePath)} is not a simple path; use member and index access only`,
-          location,
-          `${pointer}/value/path`,
-        );
-      }
-    }
-    // A non-string fact id is simply not a fact json-rules-engine knows: undefined.
-    return typeof fact === 'string' ? compileFactReader(fact, segments) : () => undefined;
-  }
-
-  /** Runs the operator's load-time value check, for values the loader would have checked too. */
-  private checkLiteral(
-    parsed: ParsedOperator,
-    value: unknown,
-    location: SourceLocation,
-    pointer: string,
-  ): void {
-    const check = parsed.base.checkValue;
-    // After `swap:` the literal is compared as the fact side; the loader leaves it unchecked too.
-    if (check === undefined || parsed.decorators.some((d) => d.swaps)) return;
-    const iteratesValue = parsed.decorators.some((d) => d.valueMustBeArray);
-    const values = iteratesValue && Array.isArray(value) ? (value as unknown[]) : [value];
-    for (const candidate of values) {
-      if (!fitsValueKind(parsed.base.valueKind, candidate)) continue;
-      const problem = check(candidate, this.names);
-      if (problem !== undefined) {
-        this.report.error(
-          problem.code,
-          problem.message,
-          location,
-          `${pointer}/value`,
-          problem.hint,
-        );
-      }
-    }
-  }
+/** The reader of a `{ fact, path }` value (its path checked by the loader). */
+function valueReader(fact: unknown, path: unknown): FactReader {
+  const segments = path === undefined || path === '' ? undefined : parseSimplePath(path as string);
+  // A non-string fact id is simply not a fact json-rules-engine knows: undefined.
+  return typeof fact === 'string' ? compileFactReader(fact, segments) : () => undefined;
 }
 
 /**
@@ -562,18 +389,4 @@ function sharedReferencedMoreThanOnce(ruleSet: RuleSet): Set<string> {
     if (Object.prototype.hasOwnProperty.call(record, 'not')) stack.push(record['not']);
   }
   return reused;
-}
-
-/** The names operators' load-time checks consult (regions, calendars, region calendars). */
-function definedNames(ruleSet: RuleSet): DefinedNames {
-  const regions = new Set<string>();
-  for (const group of ruleSet.regions.values()) {
-    regions.add(group.name);
-    for (const member of group.members) regions.add(member);
-  }
-  return {
-    regions,
-    calendars: new Set(ruleSet.calendars.keys()),
-    regionCalendars: new Set(ruleSet.regionCalendars.keys()),
-  };
 }

@@ -5,7 +5,6 @@ import type { DecisionPlan } from '../route/decision-plan.js';
 import { buildTimeContext } from '../time/time-context.js';
 import { ConditionCompiler } from './compile-condition.js';
 import type { CompiledCondition } from './compile-condition.js';
-import { CompileReport } from './compile-report.js';
 import { flattenRegionGroups } from './region-hierarchy.js';
 import { RuleIndex } from './rule-index.js';
 
@@ -19,25 +18,20 @@ export interface CompiledRuleSet {
 
 /**
  * Compiles every rule's `condition` (shared conditions once), the decision plan and the index.
- * Throws `RuleSetError` with every problem found when the rule set did not come from the loader
- * intact (unknown operators, references, recipients, templates, unsafe patterns …).
+ * Trusts `ruleSet`: it came from the loader, which checked everything compiling relies on.
  */
 export function compileRuleSet(ruleSet: RuleSet): CompiledRuleSet {
-  const report = new CompileReport();
   const time = buildTimeContext(ruleSet);
   const context: OperatorContext = {
     regionMembers: flattenRegionGroups(ruleSet.regions),
     time,
   };
-  const plan = createDecisionPlan(ruleSet, time, report);
-  const compiler = new ConditionCompiler(ruleSet, context, report);
-  const conditions = plan.rules.map(({ rule }) =>
-    compiler.compile(rule.condition, rule.location, '/condition'),
-  );
+  const plan = createDecisionPlan(ruleSet, time);
+  const compiler = new ConditionCompiler(ruleSet, context);
+  const conditions = plan.rules.map(({ rule }) => compiler.compile(rule.condition));
   const index = new RuleIndex(
     plan.rules.map(({ rule }) => rule.condition),
     { sharedConditions: ruleSet.sharedConditions, regionMembers: context.regionMembers },
   );
-  report.throwIfAny();
   return { plan, conditions, index };
 }

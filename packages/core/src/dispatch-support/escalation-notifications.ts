@@ -1,7 +1,7 @@
 import type { RoutedNotification } from '../model/decision.js';
 import type { NormalizedEvent } from '../model/event.js';
+import { requireChecked } from '../model/checked-rule-set.js';
 import type { RuleDefinition, RuleSet } from '../model/rule-set.js';
-import { CompileReport } from '../compile/compile-report.js';
 import { EvaluationScope } from '../compile/evaluation-scope.js';
 import { DecisionAssembler } from '../route/build-decision.js';
 import { createDecisionPlan } from '../route/decision-plan.js';
@@ -25,10 +25,12 @@ export interface EscalationNotifier {
 
 /**
  * Prepares every escalation step of `ruleSet` as the router prepares notify entries (recipient
- * groups expanded once, templates compiled once). Throws `RuleSetError` when a step names an
- * unknown recipient or template, which a rule set from `parseRuleSet` never does.
+ * groups expanded once, templates compiled once). Trusts the steps: the loader checked their
+ * recipients and templates. Throws `RuleSetError` (`EXR_RULE_SET_UNCHECKED`) for a rule set that
+ * did not come from the loader.
  */
 export function createEscalationNotifier(ruleSet: RuleSet): EscalationNotifier {
+  requireChecked(ruleSet, 'createEscalationNotifier');
   // Each step becomes a rule that always matches, in a rule set of its own: the decision builder
   // then renders it with the router's own code.
   const ranks = new Map<string, number[]>();
@@ -56,9 +58,7 @@ export function createEscalationNotifier(ruleSet: RuleSet): EscalationNotifier {
     });
     ranks.set(escalation.name, stepRanks);
   }
-  const report = new CompileReport();
-  const plan = createDecisionPlan({ ...ruleSet, rules }, buildTimeContext(ruleSet), report);
-  report.throwIfAny();
+  const plan = createDecisionPlan({ ...ruleSet, rules }, buildTimeContext(ruleSet));
   const assembler = new DecisionAssembler(plan);
   return {
     notifications(name, step, event, now) {

@@ -1,18 +1,15 @@
-import type { SourceLocation } from '../model/diagnostic.js';
 import type { NormalizedEvent } from '../model/event.js';
 import type { EventMatcherDefinition } from '../model/policies.js';
+import { requireChecked } from '../model/checked-rule-set.js';
 import type { RuleSet } from '../model/rule-set.js';
 import type { OperatorContext } from '../operators/operator.js';
 import { ConditionCompiler } from '../compile/compile-condition.js';
-import { CompileReport } from '../compile/compile-report.js';
 import { EvaluationScope } from '../compile/evaluation-scope.js';
 import { flattenRegionGroups } from '../compile/region-hierarchy.js';
 import { buildTimeContext } from '../time/time-context.js';
 
 /** Whether one event matches, with `now` as the `$now` fact (and the instant time operators use). */
 export type EventMatcher = (event: NormalizedEvent, now: Date) => boolean;
-
-const INLINE: SourceLocation = { file: '<matcher>', line: 1, column: 1, pointer: '' };
 
 /** Regions and calendars per rule set: immutable, so every matcher of one rule set shares them. */
 const contexts = new WeakMap<RuleSet, OperatorContext>();
@@ -31,18 +28,18 @@ function operatorContext(ruleSet: RuleSet): OperatorContext {
 
 /**
  * Compiles a `when` matcher of the rule set (an inhibit rule's `source` / `target`, an
- * escalation's `resolvedBy`) with the condition compiler the router uses, so it matches exactly
- * the events a rule with the same `when` matches. Throws `RuleSetError` when the condition does
- * not compile (unknown operator, unsafe pattern), which a matcher from `parseRuleSet` never does.
+ * escalation's `resolvedBy`, a rule's condition) with the condition compiler the router uses, so
+ * it matches exactly the events a rule with the same `when` matches. Trusts `definition`: it
+ * belongs to `ruleSet`, which the loader checked (a matcher written in code goes through
+ * `parseRuleSet` first, as silences do). Throws `RuleSetError` (`EXR_RULE_SET_UNCHECKED`) for a
+ * rule set that did not come from the loader.
  */
 export function createEventMatcher(
   ruleSet: RuleSet,
   definition: Pick<EventMatcherDefinition, 'condition'>,
-  location: SourceLocation = INLINE,
 ): EventMatcher {
-  const report = new CompileReport();
-  const compiler = new ConditionCompiler(ruleSet, operatorContext(ruleSet), report);
-  const compiled = compiler.compile(definition.condition, location, '');
-  report.throwIfAny();
+  requireChecked(ruleSet, 'createEventMatcher');
+  const compiler = new ConditionCompiler(ruleSet, operatorContext(ruleSet));
+  const compiled = compiler.compile(definition.condition);
   return (event, now) => compiled.test(new EvaluationScope(event, () => now));
 }

@@ -1,27 +1,19 @@
-import type { SourceLocation } from '../model/diagnostic.js';
 import type { NormalizedEvent } from '../model/event.js';
-import { CompileReport } from '../compile/compile-report.js';
 import { EvaluationScope } from '../compile/evaluation-scope.js';
 import { compileTemplateText } from '../route/template-text.js';
 
 /** Renders one template text for one event; `now` is the `{{ $now }}` value. */
 export type EventTemplate = (event: NormalizedEvent, now?: Date) => string;
 
-const INLINE: SourceLocation = { file: '<template>', line: 1, column: 1, pointer: '' };
-
 /**
  * Compiles a `{{ path }}` text (a dedup or throttle key, a digest line) with the renderer routed
  * notifications use: strings as is, numbers and booleans via String(), objects as JSON, a missing
- * field as the empty string. Throws `RuleSetError` (`EXR_TEMPLATE_PLACEHOLDER`) for a placeholder
- * that is not a field path, which a text from `parseRuleSet` never has.
+ * field as the empty string. Trusts `text`: it comes from a rule set the loader checked, which
+ * reports a placeholder that is not a field path (`EXR_TEMPLATE_PLACEHOLDER`); such a placeholder
+ * renders as written.
  */
-export function compileEventTemplate(
-  text: string,
-  location: SourceLocation = INLINE,
-): EventTemplate {
-  const report = new CompileReport();
-  const compiled = compileTemplateText(text, report, location, '');
-  report.throwIfAny();
+export function compileEventTemplate(text: string): EventTemplate {
+  const compiled = compileTemplateText(text);
   // Bench (dispatch, grouped ingest): a scope and a clock closure per render were a third of a
   // digest line's cost. Rendering is synchronous and never re-enters a template, so one scope is
   // reset per call, as the router does.

@@ -1,4 +1,6 @@
 import type { Diagnostic } from '../model/diagnostic.js';
+import { markChecked } from '../model/checked-rule-set.js';
+import type { CHECKED } from '../model/checked-rule-set.js';
 import { RuleSetError } from '../model/errors.js';
 import type { RuleSet } from '../model/rule-set.js';
 import { ruleFileValidator, ruleValidator } from '../schema/ruleset-schema.js';
@@ -28,7 +30,9 @@ export const INLINE_FILENAME = '<inline>';
 
 /**
  * Checks rule files given as text and merges them into one rule set, collecting every problem
- * (YAML, schema, references, conditions, time) in one pass. Never throws.
+ * (YAML, schema, references, conditions, time) in one pass. Never throws. This is the one
+ * validator: the rule set it returns is the only kind `createRouter` accepts, and a rule set
+ * built in code goes through it too (as text; JSON is YAML).
  */
 export function checkRuleSet(sources: readonly RuleSource[]): RuleSetCheck {
   const diagnostics: Diagnostic[] = [];
@@ -107,14 +111,28 @@ function runChecks(
     rules: checked.rules,
     ...checked.policySections,
   };
-  const ruleSet: RuleSet = {
-    version: computeRuleSetVersion(content),
-    files: definitions.files,
-    metadata: definitions.metadata,
-    ...content,
-    warnings: diagnostics.filter((d) => d.severity === 'warning'),
-  };
+  const ruleSet = withWarnings(
+    {
+      version: computeRuleSetVersion(content),
+      files: Object.freeze(definitions.files),
+      metadata: Object.freeze(definitions.metadata),
+      ...content,
+      rules: Object.freeze(content.rules),
+    },
+    diagnostics.filter((d) => d.severity === 'warning'),
+  );
   return { ruleSet, diagnostics };
+}
+
+/**
+ * The loader's rule set with `warnings`, frozen and branded: the router trusts this value, so it
+ * must stay the one checked here. Internal to the loader.
+ */
+export function withWarnings(
+  checked: Omit<RuleSet, typeof CHECKED | 'warnings'>,
+  warnings: readonly Diagnostic[],
+): RuleSet {
+  return markChecked(Object.freeze({ ...checked, warnings: Object.freeze([...warnings]) }));
 }
 
 /**

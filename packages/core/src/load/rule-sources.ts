@@ -13,6 +13,7 @@ import {
 } from './find-rule-files.js';
 import { MAX_FILE_BYTES } from './limits.js';
 import type { RuleSource } from './parse-yaml.js';
+import { withWarnings } from './check-rule-set.js';
 
 /** Rule files found for some paths, plus the problems met while looking. */
 export interface CollectedRuleFiles {
@@ -89,12 +90,20 @@ function suiteGivenAsRules(path: string): Diagnostic {
 export async function loadRuleSources(
   paths: string | readonly string[],
 ): Promise<{ sources: RuleSource[]; diagnostics: Diagnostic[] }> {
-  const { files, diagnostics } = await collectRuleFiles(paths);
+  const collected = await collectRuleFiles(paths);
+  const { sources, diagnostics } = await readRuleFiles(collected);
+  return { sources, diagnostics: [...collected.diagnostics, ...diagnostics] };
+}
+
+/** The text of each collected file; past the file-count bound, nothing (not what was meant). */
+async function readRuleFiles(
+  collected: CollectedRuleFiles,
+): Promise<{ sources: RuleSource[]; diagnostics: Diagnostic[] }> {
   const sources: RuleSource[] = [];
-  // Past the bound the tree is not what the author meant to load: read nothing.
-  if (diagnostics.some((d) => d.code === 'EXR_TOO_MANY_RULE_FILES'))
+  const diagnostics: Diagnostic[] = [];
+  if (collected.diagnostics.some((d) => d.code === 'EXR_TOO_MANY_RULE_FILES'))
     return { sources, diagnostics };
-  for (const file of files) {
+  for (const file of collected.files) {
     try {
       const info = await stat(file);
       if (info.size > MAX_FILE_BYTES) {
@@ -116,21 +125,50 @@ export async function loadRuleSources(
   return { sources, diagnostics };
 }
 
+/** `checkRuleFiles`' verdict: the rule set check, plus what the paths turned out to hold. */
+export interface RuleFilesCheck extends RuleSetCheck {
+  /** The rule files found below the paths, in load order. */
+  files: string[];
+  /** The given paths that do not exist (`EXR_FILE_NOT_FOUND`). */
+  missingPaths: string[];
+  /**
+   * The problems with the paths themselves (missing, unreadable, a directory with no rule files,
+   * a suite given as rules, too many files): a usage problem rather than a rule problem. Also
+   * in `diagnostics`.
+   */
+  pathDiagnostics: Diagnostic[];
+}
+
 /**
  * Checks the rule files for `paths` without throwing: every diagnostic (file system, YAML,
- * schema, semantics; errors and warnings) and the merged rule set when there is no error.
+ * schema, semantics; errors and warnings) and the merged rule set when there is no error. Walks
+ * the paths once and says which do not exist, so callers need not walk them first.
  */
-export async function checkRuleFiles(paths: string | readonly string[]): Promise<RuleSetCheck> {
-  const { sources, diagnostics } = await loadRuleSources(paths);
+export async function checkRuleFiles(paths: string | readonly string[]): Promise<RuleFilesCheck> {
+  const collected = await collectRuleFiles(paths);
+  const read = await readRuleFiles(collected);
+  const pathDiagnostics = collected.diagnostics;
+  const about = {
+    files: collected.files,
+    missingPaths: pathDiagnostics
+      .filter((d) => d.code === 'EXR_FILE_NOT_FOUND' && d.file !== undefined)
+      .map((d) => d.file!),
+    pathDiagnostics,
+  };
+  const diagnostics = [...pathDiagnostics, ...read.diagnostics];
   const fileErrors = diagnostics.filter((d) => d.severity === 'error');
-  if (sources.length === 0 && fileErrors.length > 0) return { diagnostics };
-  const check = checkRuleSet(sources);
-  if (diagnostics.length === 0) return check;
+  if (read.sources.length === 0 && fileErrors.length > 0) return { diagnostics, ...about };
+  const check = checkRuleSet(read.sources);
+  if (diagnostics.length === 0) return { ...check, ...about };
   const all = [...diagnostics, ...check.diagnostics];
-  if (fileErrors.length > 0 || check.ruleSet === undefined) return { diagnostics: all };
+  if (fileErrors.length > 0 || check.ruleSet === undefined) return { diagnostics: all, ...about };
   return {
-    ruleSet: { ...check.ruleSet, warnings: all.filter((d) => d.severity === 'warning') },
+    ruleSet: withWarnings(
+      check.ruleSet,
+      all.filter((d) => d.severity === 'warning'),
+    ),
     diagnostics: all,
+    ...about,
   };
 }
 

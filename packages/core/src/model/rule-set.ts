@@ -1,3 +1,4 @@
+import type { CHECKED } from './checked-rule-set.js';
 import type { Condition } from './condition.js';
 import type { Diagnostic, SourceLocation } from './diagnostic.js';
 import type {
@@ -10,9 +11,13 @@ import type {
 /**
  * A loaded, validated rule set: the raw definitions from one or more files merged into one
  * value. It is data only — `createRouter` compiles it into a Router. Directories are Maps so a
- * key can never collide with an Object prototype member.
+ * key can never collide with an Object prototype member. Only the loader (`checkRuleSet`,
+ * `parseRuleSet`, `loadRuleSet`) produces one, and the router trusts it without checking again:
+ * build a rule set in code as rule-file text (JSON is YAML) and pass it through `checkRuleSet`.
  */
 export interface RuleSet {
+  /** The loader's brand: checked once, trusted after (see `checkRuleSet`). */
+  readonly [CHECKED]: true;
   /** Content hash of everything that affects routing; see docs/authoring-rules.md. */
   readonly version: string;
   /** The files it was loaded from, in load order (`<inline>` or the given filename for text). */

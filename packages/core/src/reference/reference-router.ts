@@ -1,7 +1,6 @@
 import type { RoutingDecision } from '../model/decision.js';
-import { EventValidationError, RuleSetError } from '../model/errors.js';
-import { MAX_EXPANDED_CONDITION_NODES, MAX_OPERATOR_DECORATORS } from '../load/limits.js';
-import { conditionBudgetProblems } from '../validate/condition-size.js';
+import { requireChecked } from '../model/checked-rule-set.js';
+import { EventValidationError } from '../model/errors.js';
 import type { NormalizedEvent } from '../model/event.js';
 import type { RuleSet } from '../model/rule-set.js';
 import { createDecisionBuilder } from '../route/build-decision.js';
@@ -35,29 +34,15 @@ export interface ReferenceRouter {
  * a path resolver that cannot execute code) and builds the decision with the compiled router's
  * own decision builder, so the two routers can differ only in which rules' conditions hold.
  * Slow by design (every condition is a promise); use it in tests, never in production.
- * json-rules-engine writes every shared condition out at each reference, so a rule set built in
- * code whose expanded conditions exceed the loader's budget is refused with a `RuleSetError`
- * (`EXR_CONDITION_TOO_LARGE`, `EXR_TOO_MANY_DECORATORS`) rather than run for hours.
+ * json-rules-engine writes every shared condition out at each reference; the loader's budget
+ * (`EXR_CONDITION_TOO_LARGE`) keeps that small, so only a rule set from the loader is taken
+ * (`RuleSetError`, `EXR_RULE_SET_UNCHECKED`, otherwise).
  */
 export function createReferenceRouter(
   ruleSet: RuleSet,
   options: ReferenceRouterOptions = {},
 ): ReferenceRouter {
-  const problems = conditionBudgetProblems(
-    ruleSet.rules.map((rule) => ({
-      label: `rule '${rule.id}'`,
-      condition: rule.condition,
-      location: rule.location,
-    })),
-    [...ruleSet.sharedConditions.values()].map((shared) => ({
-      label: shared.name,
-      condition: shared.condition,
-      location: shared.location,
-    })),
-    MAX_EXPANDED_CONDITION_NODES,
-    MAX_OPERATOR_DECORATORS,
-  );
-  if (problems.length > 0) throw new RuleSetError(problems);
+  requireChecked(ruleSet, 'createReferenceRouter');
   const clock = options.clock ?? (() => new Date());
   const validates = options.validateEvents ?? true;
   const oracle = createConditionOracle(ruleSet, {

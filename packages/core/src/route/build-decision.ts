@@ -6,7 +6,6 @@ import type {
 } from '../model/decision.js';
 import type { NormalizedEvent } from '../model/event.js';
 import type { RuleSet } from '../model/rule-set.js';
-import { CompileReport } from '../compile/compile-report.js';
 import { EvaluationScope } from '../compile/evaluation-scope.js';
 import { DEFAULT_PRIORITY, compileFactReader, readEventField } from '../compile/fact-reader.js';
 import {
@@ -281,12 +280,10 @@ export interface DecisionBuilder {
 
 /**
  * The compiled router's decision logic for the json-rules-engine reference, so the two routers
- * differ only in how they evaluate conditions. Throws `RuleSetError` for dangling references.
+ * differ only in how they evaluate conditions. Trusts `ruleSet` (from the loader).
  */
 export function createDecisionBuilder(ruleSet: RuleSet): DecisionBuilder {
-  const report = new CompileReport();
-  const plan = createDecisionPlan(ruleSet, buildTimeContext(ruleSet), report);
-  report.throwIfAny();
+  const plan = createDecisionPlan(ruleSet, buildTimeContext(ruleSet));
   const assembler = new DecisionAssembler(plan);
   return {
     decide(event, conditionHolds, now) {

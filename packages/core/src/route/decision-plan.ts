@@ -1,5 +1,4 @@
 import type { MatchedRule } from '../model/decision.js';
-import type { SourceLocation } from '../model/diagnostic.js';
 import { PRIORITIES } from '../model/event.js';
 import type {
   NotifyDefinition,
@@ -7,7 +6,6 @@ import type {
   RuleSet,
   TemplateDefinition,
 } from '../model/rule-set.js';
-import type { CompileReport } from '../compile/compile-report.js';
 import { internString } from '../compile/intern-string.js';
 import { compileEffective } from '../time/effective.js';
 import type { TimeContext } from '../time/time-context.js';
@@ -89,18 +87,20 @@ interface CompiledTemplate {
   readonly params: readonly (readonly [name: string, text: CompiledText])[];
 }
 
-/** Rules sorted as both routers evaluate them: priority descending, then global file order. */
+/**
+ * The one evaluation order, used by both routers and by lint: priority descending, then global
+ * file order (`order`). Returns a new array; `rules` is left as it is.
+ */
 export function evaluationOrder(rules: readonly RuleDefinition[]): RuleDefinition[] {
   return [...rules].sort((a, b) => b.priority - a.priority || a.order - b.order);
 }
 
-/** Builds the plan, reporting unknown templates, recipients, calendars and bad placeholders. */
-export function createDecisionPlan(
-  ruleSet: RuleSet,
-  time: TimeContext,
-  report: CompileReport,
-): DecisionPlan {
-  const directory = new RecipientDirectory(ruleSet.recipients, report);
+/**
+ * Builds the plan. Trusts `ruleSet` (from the loader): every template, recipient, calendar and
+ * placeholder it names exists and is well formed.
+ */
+export function createDecisionPlan(ruleSet: RuleSet, time: TimeContext): DecisionPlan {
+  const directory = new RecipientDirectory(ruleSet.recipients);
   const slots: SlotPlan[] = [];
   const slotIds = new Map<string, number>();
   let rendersWithClock = false;
@@ -117,19 +117,17 @@ export function createDecisionPlan(
   };
 
   const compiledTemplates = new Map<string, CompiledTemplate>();
-  const text = (source: string, at: SourceLocation, pointer: string): CompiledText => {
+  const text = (source: string): CompiledText => {
     if (source.includes('$now')) rendersWithClock = true;
-    return compileTemplateText(source, report, at, pointer);
+    return compileTemplateText(source);
   };
   const compiledTemplate = (template: TemplateDefinition): CompiledTemplate => {
     let compiled = compiledTemplates.get(template.key);
     if (compiled === undefined) {
-      const at = template.location;
       compiled = {
-        subject:
-          template.subject === undefined ? undefined : text(template.subject, at, '/subject'),
+        subject: template.subject === undefined ? undefined : text(template.subject),
         params: Object.entries(template.params).map(
-          ([name, source]) => [internString(name), text(source, at, `/params/${name}`)] as const,
+          ([name, source]) => [internString(name), text(source)] as const,
         ),
       };
       compiledTemplates.set(template.key, compiled);
@@ -144,7 +142,7 @@ export function createDecisionPlan(
       const merged = new Map(params.map((entry) => [entry[0], entry]));
       for (const [name, source] of Object.entries(notify.params)) {
         const key = internString(name);
-        merged.set(key, [key, text(source, notify.location, `/params/${name}`)]);
+        merged.set(key, [key, text(source)]);
       }
       params = [...merged.values()];
     }
@@ -167,19 +165,10 @@ export function createDecisionPlan(
   const rules = evaluationOrder(ruleSet.rules).map((rule, rank): RulePlan => {
     const contributions: Contribution[] = [];
     for (const notify of rule.notify) {
-      const template = ruleSet.templates.get(notify.template);
-      if (template === undefined) {
-        report.error(
-          'EXR_UNKNOWN_TEMPLATE',
-          `no template named '${notify.template}'; define it under templates`,
-          notify.location,
-          '/template',
-        );
-        continue;
-      }
+      const template = ruleSet.templates.get(notify.template)!;
       const plan = planNotify(notify, template);
       for (const channel of notify.channels ?? template.channels) {
-        const recipients = directory.expand(notify.to, channel, notify.location, '/to');
+        const recipients = directory.expand(notify.to, channel);
         contributions.push({ slot: slotOf(template, channel), notify: plan, recipients });
       }
     }
@@ -191,7 +180,7 @@ export function createDecisionPlan(
         file: rule.location.file,
         line: rule.location.line,
       }),
-      isEffective: effectiveWindow(rule, ruleSet, time, report),
+      isEffective: compileEffective(rule.effective, time),
       unmerged:
         new Set(contributions.map((c) => c.slot)).size === contributions.length
           ? contributions.map((c) => [c])
@@ -202,22 +191,4 @@ export function createDecisionPlan(
   });
 
   return { ruleSet, rules, slots, recipientCount: directory.size, rendersWithClock, time };
-}
-
-function effectiveWindow(
-  rule: RuleDefinition,
-  ruleSet: RuleSet,
-  time: TimeContext,
-  report: CompileReport,
-): ((now: Date) => boolean) | undefined {
-  const calendar = rule.effective?.calendar;
-  if (calendar !== undefined && !ruleSet.calendars.has(calendar)) {
-    report.error(
-      'EXR_UNKNOWN_CALENDAR',
-      `no calendar named '${calendar}'; define it under calendars`,
-      rule.location,
-      '/effective/calendar',
-    );
-  }
-  return compileEffective(rule.effective, time);
 }

@@ -1,8 +1,5 @@
 import type { ResolvedRecipient } from '../model/decision.js';
-import type { SourceLocation } from '../model/diagnostic.js';
 import type { RecipientDefinition } from '../model/rule-set.js';
-import type { CompileReport } from '../compile/compile-report.js';
-import { MAX_GROUP_DEPTH } from '../load/limits.js';
 
 /** A resolved address with a small integer id for its (key, address) pair, for de-duplication. */
 export interface NumberedRecipient {
@@ -14,17 +11,15 @@ export interface NumberedRecipient {
 
 /**
  * The recipient directory, expanded at compile time: `to: [group]` on a channel becomes the list
- * of addresses it reaches, groups walked depth-first in order, each (key, address) once.
+ * of addresses it reaches, groups walked depth-first in order, each (key, address) once. Trusts
+ * the directory: the loader resolved every key and refused cycles and deep nesting.
  */
 export class RecipientDirectory {
   private readonly uids = new Map<string, number>();
   /** Expansions already made, by channel and keys: thousands of rules notify the same teams. */
   private readonly expansions = new Map<string, readonly NumberedRecipient[]>();
 
-  constructor(
-    private readonly entries: ReadonlyMap<string, RecipientDefinition>,
-    private readonly report: CompileReport,
-  ) {}
+  constructor(private readonly entries: ReadonlyMap<string, RecipientDefinition>) {}
 
   /** How many distinct (key, address) pairs have been numbered so far. */
   get size(): number {
@@ -34,40 +29,19 @@ export class RecipientDirectory {
   /**
    * Every address `keys` reach on `channel`: an entry's own addresses first, then its members'
    * (with `via` naming the groups passed through, outermost first); de-duplicated by
-   * (key, address), first appearance kept. Unknown keys are reported at `location` + `pointer`.
+   * (key, address), first appearance kept.
    */
-  expand(
-    keys: readonly string[],
-    channel: string,
-    location: SourceLocation,
-    pointer: string,
-  ): readonly NumberedRecipient[] {
+  expand(keys: readonly string[], channel: string): readonly NumberedRecipient[] {
     const cacheKey = `${channel}\u0000${keys.join('\u0000')}`;
     const cached = this.expansions.get(cacheKey);
     if (cached !== undefined) return cached;
-    let clean = true;
     const out: NumberedRecipient[] = [];
     const seen = new Set<number>();
     // A group entered once per expansion: entering it again could add no new (key, address),
     // and diamonds of groups would otherwise multiply the walk.
     const entered = new Set<string>();
-    const visit = (
-      key: string,
-      via: readonly string[],
-      at: SourceLocation,
-      atPointer: string,
-    ): void => {
-      const entry = this.entries.get(key);
-      if (entry === undefined) {
-        clean = false;
-        this.report.error(
-          'EXR_UNKNOWN_RECIPIENT',
-          `no recipient named '${key}'; define it under recipients`,
-          at,
-          atPointer,
-        );
-        return;
-      }
+    const visit = (key: string, via: readonly string[]): void => {
+      const entry = this.entries.get(key)!;
       const addresses = Object.prototype.hasOwnProperty.call(entry.addresses, channel)
         ? (entry.addresses[channel] ?? [])
         : [];
@@ -81,35 +55,13 @@ export class RecipientDirectory {
             : { key, address };
         out.push({ uid, recipient: Object.freeze(recipient) });
       }
-      if (entry.members.length === 0) return;
-      if (via.length >= MAX_GROUP_DEPTH) {
-        clean = false;
-        this.report.error(
-          'EXR_GROUP_TOO_DEEP',
-          `recipient groups nest more than ${MAX_GROUP_DEPTH} levels deep at '${key}'; flatten the groups`,
-          entry.location,
-          '/members',
-        );
-        return;
-      }
-      if (via.includes(key)) {
-        clean = false;
-        this.report.error(
-          'EXR_RECIPIENT_CYCLE',
-          `recipient '${key}' contains itself through members; break the cycle`,
-          entry.location,
-          '/members',
-        );
-        return;
-      }
-      if (entered.has(key)) return;
+      if (entry.members.length === 0 || entered.has(key)) return;
       entered.add(key);
       const inner = [...via, key];
-      entry.members.forEach((member, i) => visit(member, inner, entry.location, `/members/${i}`));
+      for (const member of entry.members) visit(member, inner);
     };
-    keys.forEach((key, i) => visit(key, [], location, `${pointer}/${i}`));
-    // Only clean expansions are shared, so every faulty entry still gets its own diagnostic.
-    if (clean) this.expansions.set(cacheKey, out);
+    for (const key of keys) visit(key, []);
+    this.expansions.set(cacheKey, out);
     return out;
   }
 

@@ -2,6 +2,7 @@ import type { RoutingDecision } from '../model/decision.js';
 import { EventValidationError, ExrouteError } from '../model/errors.js';
 import type { NormalizedEvent } from '../model/event.js';
 import type { Explanation } from '../model/explanation.js';
+import { requireChecked } from '../model/checked-rule-set.js';
 import type { RuleSet } from '../model/rule-set.js';
 import { compileRuleSet } from '../compile/compile-rule-set.js';
 import type { CompiledRuleSet } from '../compile/compile-rule-set.js';
@@ -33,10 +34,12 @@ export interface Router {
 
 /**
  * Compiles `ruleSet` once (conditions into closures, recipients expanded, an index on pinned
- * fields) into a Router. Throws `RuleSetError` when the rule set is inconsistent — which a rule
- * set from `parseRuleSet` / `loadRuleSet` never is.
+ * fields) into a Router. Trusts the loader's checks and repeats none; throws `RuleSetError`
+ * (`EXR_RULE_SET_UNCHECKED`) for a rule set that did not come from `checkRuleSet`,
+ * `parseRuleSet` or `loadRuleSet` unchanged.
  */
 export function createRouter(ruleSet: RuleSet, options: RouterOptions = {}): Router {
+  requireChecked(ruleSet, 'createRouter');
   return new CompiledRouter(ruleSet, compileRuleSet(ruleSet), options);
 }
 

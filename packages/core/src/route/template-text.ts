@@ -1,5 +1,3 @@
-import type { SourceLocation } from '../model/diagnostic.js';
-import type { CompileReport } from '../compile/compile-report.js';
 import type { EvaluationScope } from '../compile/evaluation-scope.js';
 import { compileFactReader } from '../compile/fact-reader.js';
 import type { FactReader } from '../compile/fact-reader.js';
@@ -18,15 +16,10 @@ const PLACEHOLDER = /\{\{\s*([^{}]*?)\s*\}\}/g;
 
 /**
  * Compiles `"Review {{ data.resource.name }}"`: placeholders use the `when` key syntax (plus
- * `$now`); nothing is ever executed. Invalid placeholders are reported as
- * `EXR_TEMPLATE_PLACEHOLDER` at `location` + `pointer`.
+ * `$now`); nothing is ever executed. The loader has checked every placeholder
+ * (`EXR_TEMPLATE_PLACEHOLDER`); one that is not a field path is left as written.
  */
-export function compileTemplateText(
-  text: string,
-  report: CompileReport,
-  location: SourceLocation,
-  pointer: string,
-): CompiledText {
+export function compileTemplateText(text: string): CompiledText {
   const literals: string[] = [];
   const names: string[] = [];
   const readers: FactReader[] = [];
@@ -34,15 +27,7 @@ export function compileTemplateText(
   for (const match of text.matchAll(PLACEHOLDER)) {
     const name = match[1]!;
     const field = splitFieldPath(name);
-    if (field === undefined) {
-      report.error(
-        'EXR_TEMPLATE_PLACEHOLDER',
-        `placeholder '{{ ${name} }}' is not a field path; write e.g. {{ data.resource.name }}`,
-        location,
-        pointer,
-      );
-      continue;
-    }
+    if (field === undefined) continue;
     literals.push(text.slice(last, match.index));
     names.push(name);
     readers.push(

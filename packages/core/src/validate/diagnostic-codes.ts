@@ -325,6 +325,12 @@ export const LOADER_DIAGNOSTIC_CODES = {
     meaning: 'A recipient has neither addresses nor members, so it never receives anything.',
     fix: 'Add an address or members, or remove it.',
   },
+  EXR_RULE_SET_UNCHECKED: {
+    severity: 'error',
+    meaning:
+      '`createRouter` (or another compiler of rule sets) was given a rule set that did not come from the loader unchanged: built or altered in code. The router trusts the loader and checks nothing again.',
+    fix: 'Write the rule set as rule-file text (JSON is YAML) and pass it through `checkRuleSet` or `parseRuleSet`.',
+  },
   EXR_INTERNAL: {
     severity: 'error',
     meaning: 'The loader failed unexpectedly (a bug).',

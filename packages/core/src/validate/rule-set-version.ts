@@ -1,3 +1,4 @@
+import type { CHECKED } from '../model/checked-rule-set.js';
 import { createHash } from 'node:crypto';
 import type { RuleSet } from '../model/rule-set.js';
 import { canonicalJson } from './canonical-json.js';
@@ -8,7 +9,14 @@ import { canonicalJson } from './canonical-json.js';
  */
 type VersionInput = Omit<
   RuleSet,
-  'version' | 'files' | 'metadata' | 'warnings' | 'policies' | 'inhibitRules' | 'escalations'
+  | typeof CHECKED
+  | 'version'
+  | 'files'
+  | 'metadata'
+  | 'warnings'
+  | 'policies'
+  | 'inhibitRules'
+  | 'escalations'
 > &
   Partial<Pick<RuleSet, 'policies' | 'inhibitRules' | 'escalations'>>;
 

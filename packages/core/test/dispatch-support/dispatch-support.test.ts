@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { createRouter, parseRuleSet, RuleSetError } from '@exroute/core';
+import { checkRuleSet, createRouter, parseRuleSet, RuleSetError } from '@exroute/core';
 import type { NormalizedEvent } from '@exroute/core';
 import {
   compileEventTemplate,
@@ -72,12 +72,14 @@ describe('createEventMatcher', () => {
     expect(source(event({ type: 'delivery.failed', region: 'DE' }), now)).toBe(false);
   });
 
-  it('rejects a condition that does not compile with RuleSetError', () => {
-    expect(() =>
-      createEventMatcher(ruleSet, {
-        condition: { all: [{ fact: 'type', operator: 'equalz', value: 'x' }] },
-      }),
-    ).toThrow(RuleSetError);
+  it('takes only a rule set from the loader, which reports a condition that does not compile', () => {
+    expect(() => createEventMatcher({ ...ruleSet }, ruleSet.inhibitRules[0]!.source)).toThrow(
+      RuleSetError,
+    );
+    const { diagnostics } = checkRuleSet([
+      { text: RULES.replace('type: batch.failed', 'type: { equalz: x }'), filename: 'm.yaml' },
+    ]);
+    expect(diagnostics.map((d) => d.code)).toContain('EXR_UNKNOWN_OPERATOR');
   });
 });
 
@@ -105,8 +107,12 @@ describe('compileEventTemplate and createFieldReader', () => {
     expect(createFieldReader('data.nothing[2].x')(event())).toBe('');
   });
 
-  it('throws RuleSetError for a placeholder that is not a field path', () => {
-    expect(() => compileEventTemplate('{{ a | upper }}')).toThrow(RuleSetError);
+  it('leaves a placeholder that is not a field path as written; the loader reports it', () => {
+    expect(compileEventTemplate('x {{ a | upper }} y')(event())).toBe('x {{ a | upper }} y');
+    const { diagnostics } = checkRuleSet([
+      { text: RULES.replace('{{ region }}', '{{ region | upper }}'), filename: 't.yaml' },
+    ]);
+    expect(diagnostics.map((d) => d.code)).toContain('EXR_TEMPLATE_PLACEHOLDER');
   });
 });
 

@@ -11,11 +11,14 @@ import type { RuleSet } from '@exroute/core';
 import { createEventMatcher } from '@exroute/core/dispatch-support';
 import { event, instant, ruleFile } from '../reference/arbitraries.js';
 
-function everyRuleEvaluated(ruleSet: RuleSet): RuleSet {
-  return {
-    ...ruleSet,
-    rules: ruleSet.rules.map(({ effective: _effective, ...rule }) => ({ ...rule, stop: false })),
-  };
+/** The rule file with every rule always effective and none stopping, through the loader. */
+function everyRuleEvaluated(file: Record<string, unknown>): RuleSet {
+  const rules = (file['rules'] as Record<string, unknown>[]).map(
+    ({ effective: _effective, ...rule }) => ({ ...rule, stop: false }),
+  );
+  return parseRuleSet(JSON.stringify({ ...file, rules }, null, 1), {
+    filename: 'generated.yaml',
+  });
 }
 
 describe('createEventMatcher ≡ a rule with the same condition (json-rules-engine reference)', () => {
@@ -28,9 +31,7 @@ describe('createEventMatcher ≡ a rule with the same condition (json-rules-engi
         fc.array(event, { minLength: 1, maxLength: 4 }),
         instant,
         async (file, events, now) => {
-          const ruleSet = everyRuleEvaluated(
-            parseRuleSet(JSON.stringify(file, null, 1), { filename: 'generated.yaml' }),
-          );
+          const ruleSet = everyRuleEvaluated(file);
           const reference = createReferenceRouter(ruleSet, { clock: () => now });
           const matchers = ruleSet.rules.map(
             (rule) => [rule.id, createEventMatcher(ruleSet, rule)] as const,

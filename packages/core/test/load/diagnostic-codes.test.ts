@@ -507,6 +507,8 @@ describe('every loader diagnostic code, with its position', () => {
       'EXR_EVENT_NOT_JSON',
       'EXR_EVENT_UNREADABLE',
       'EXR_GROUP_TOO_DEEP',
+      // explain-and-events.test.ts
+      'EXR_RULE_SET_UNCHECKED',
       'EXR_REGION_GROUPS_TOO_LARGE',
       // Policy-section codes, each with its position: policy-sections.test.ts.
       ...Object.keys(POLICY_DIAGNOSTIC_CODES),

@@ -2,7 +2,13 @@ import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checkRuleFiles, collectRuleFiles, loadRuleSet, RuleSetError } from '@exroute/core';
+import {
+  checkRuleFiles,
+  collectRuleFiles,
+  createRouter,
+  loadRuleSet,
+  RuleSetError,
+} from '@exroute/core';
 
 const DIRECTORY = `apiVersion: exroute/v1
 recipients:
@@ -124,5 +130,36 @@ describe('loadRuleSet on files and directories', () => {
       ['EXR_NO_ADDRESS_FOR_CHANNEL', 'warning', 4, 21],
     ]);
     expect(check.ruleSet?.warnings).toEqual(check.diagnostics);
+  });
+
+  it('checkRuleFiles walks the paths once and says which do not exist', async () => {
+    const missing = join(root, 'nowhere');
+    const check = await checkRuleFiles([
+      join(root, 'directory.yaml'),
+      missing,
+      join(root, 'rules'),
+    ]);
+    expect(check.ruleSet).toBeUndefined();
+    expect(check.missingPaths).toEqual([missing]);
+    expect(check.files).toEqual([
+      join(root, 'directory.yaml'),
+      join(root, 'rules', 'a-rules.yaml'),
+      join(root, 'rules', 'b-rules.yml'),
+    ]);
+    expect(check.pathDiagnostics.map((d) => [d.code, d.file])).toEqual([
+      ['EXR_FILE_NOT_FOUND', missing],
+    ]);
+    expect(check.diagnostics).toEqual(expect.arrayContaining(check.pathDiagnostics));
+
+    const clean = await checkRuleFiles([join(root, 'directory.yaml'), join(root, 'rules')]);
+    expect(clean.ruleSet?.rules.map((r) => r.id)).toEqual(['first', 'second']);
+    expect([clean.missingPaths, clean.pathDiagnostics]).toEqual([[], []]);
+  });
+
+  it('checkRuleFiles gives a rule set with file warnings that createRouter still takes', async () => {
+    const file = join(root, 'warn.yaml');
+    const check = await checkRuleFiles([file, join(root, 'warn-rules.yaml')]);
+    expect(check.ruleSet?.warnings.length).toBeGreaterThan(0);
+    expect(() => createRouter(check.ruleSet!)).not.toThrow();
   });
 });

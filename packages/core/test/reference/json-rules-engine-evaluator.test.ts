@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Condition, NormalizedEvent, RuleDefinition, RuleSet } from '@exroute/core';
 import { createConditionOracle } from '../../src/reference/json-rules-engine-evaluator.js';
 import { expandRegionMembers } from '../../src/reference/region-members.js';
+import { ruleSetLiteral } from '../rule-set-literal.js';
 
 const location = { file: 'inline.yaml', line: 1, column: 1, pointer: '' };
 
@@ -19,26 +20,16 @@ function ruleSetOf(
     stop: false,
     location,
   }));
-  return {
-    version: 'sha256:test',
+  return ruleSetLiteral({
     files: ['inline.yaml'],
-    metadata: [],
     regions: new Map(
       Object.entries(regions).map(([name, members]) => [name, { name, members, location }]),
     ),
-    recipients: new Map(),
-    templates: new Map(),
     sharedConditions: new Map(
       Object.entries(shared).map(([name, condition]) => [name, { name, condition, location }]),
     ),
-    calendars: new Map(),
-    regionCalendars: new Map(),
     rules,
-    policies: new Map(),
-    inhibitRules: [],
-    escalations: new Map(),
-    warnings: [],
-  };
+  });
 }
 
 const event: NormalizedEvent = {

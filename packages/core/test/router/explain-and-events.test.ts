@@ -1,9 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { EventValidationError, RuleSetError, createRouter, parseRuleSet } from '@exroute/core';
+import {
+  EventValidationError,
+  RuleSetError,
+  checkRuleSet,
+  createRouter,
+  parseRuleSet,
+} from '@exroute/core';
 import type { NormalizedEvent, RuleSet } from '@exroute/core';
 
-const RULES = parseRuleSet(
-  `
+const TEXT = `
 apiVersion: exroute/v1
 recipients:
   ops: { email: ops@example.com }
@@ -28,9 +33,8 @@ rules:
     effective: { until: "2020-01-01" }
     when: { type: delivery.failed }
     notify: [{ to: [ops], template: alert }]
-`,
-  { filename: 'explain.yaml' },
-);
+`;
+const RULES = parseRuleSet(TEXT, { filename: 'explain.yaml' });
 
 const NOW = new Date('2026-03-02T10:15:00Z');
 
@@ -200,13 +204,31 @@ describe('events', () => {
   });
 });
 
-describe('createRouter on a rule set that did not come from the loader', () => {
-  function broken(mutate: (rules: Record<string, unknown>[]) => void): RuleSet {
-    const copy = { ...RULES, rules: RULES.rules.map((r) => ({ ...r })) };
-    mutate(copy.rules);
-    return copy;
+describe('a rule set that did not come from the loader', () => {
+  function refusal(build: () => unknown): RuleSetError {
+    let caught: unknown;
+    try {
+      build();
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toBeInstanceOf(RuleSetError);
+    return caught as RuleSetError;
   }
 
+  it('is refused by createRouter, changed or built in code, with EXR_RULE_SET_UNCHECKED', () => {
+    const changed = { ...RULES, rules: RULES.rules.map((r) => ({ ...r })) };
+    const built = Object.fromEntries(Object.entries(RULES)) as unknown as RuleSet;
+    for (const ruleSet of [changed, built, {} as RuleSet, null as unknown as RuleSet]) {
+      expect(refusal(() => createRouter(ruleSet)).diagnostics.map((d) => d.code)).toEqual([
+        'EXR_RULE_SET_UNCHECKED',
+      ]);
+    }
+    expect(Object.isFrozen(RULES) && Object.isFrozen(RULES.rules)).toBe(true);
+  });
+
+  // What the router once re-checked is the loader's to find: the same conditions, written in a
+  // rule file, are reported by checkRuleSet at the rule.
   it.each([
     ['EXR_UNKNOWN_OPERATOR', { all: [{ fact: 'type', operator: 'likes', value: 1 }] }],
     [
@@ -217,39 +239,30 @@ describe('createRouter on a rule set that did not come from the loader', () => {
     ['EXR_CONDITION_SHAPE', { all: [{ fact: 'type', operator: 'equal' }] }],
     ['EXR_UNSAFE_PATTERN', { all: [{ fact: 'type', operator: 'matches', value: 'a{999}b{999}' }] }],
     ['EXR_INVALID_PATTERN', { all: [{ fact: 'type', operator: 'matches', value: '(a)\\1' }] }],
-  ])('reports %s as a RuleSetError at the rule', (code, condition) => {
-    const ruleSet = broken((rules) => {
-      rules[1]!['condition'] = condition;
-    });
-    let caught: unknown;
-    try {
-      createRouter(ruleSet);
-    } catch (error) {
-      caught = error;
-    }
-    expect(caught).toBeInstanceOf(RuleSetError);
-    const [diagnostic] = (caught as RuleSetError).diagnostics;
-    expect(diagnostic?.code).toBe(code);
-    expect(diagnostic?.file).toBe('explain.yaml');
-    expect(diagnostic?.line).toBe(RULES.rules[1]!.location.line);
+  ])('reports %s from the loader, at the rule', (code, condition) => {
+    const text = TEXT.replace(
+      '  - id: any-failure\n',
+      `  - id: any-failure\n    conditions: ${JSON.stringify(condition)}\n`,
+    );
+    const { ruleSet, diagnostics } = checkRuleSet([{ text, filename: 'explain.yaml' }]);
+    expect(ruleSet).toBeUndefined();
+    const errors = diagnostics.filter((d) => d.severity === 'error');
+    expect(errors.map((d) => d.code)).toContain(code);
+    const diagnostic = errors.find((d) => d.code === code)!;
+    expect(diagnostic.file).toBe('explain.yaml');
+    expect(diagnostic.pointer).toMatch(/^\/rules\/1\/conditions/);
+    expect(diagnostic.message).toMatch(/^rules\[1\] 'any-failure': /);
   });
 
-  it('reports unknown recipients and templates', () => {
-    const ruleSet = broken((rules) => {
-      const notify = (rules[1]!['notify'] as Record<string, unknown>[])[0]!;
-      rules[1]!['notify'] = [
-        { ...notify, to: ['ghost'], channels: ['email', 'sms'] },
-        { ...notify, template: 'nope' },
-      ];
-    });
-    expect(() => createRouter(ruleSet)).toThrow(RuleSetError);
-    try {
-      createRouter(ruleSet);
-    } catch (error) {
-      expect((error as RuleSetError).diagnostics.map((d) => d.code).sort()).toEqual([
-        'EXR_UNKNOWN_RECIPIENT',
-        'EXR_UNKNOWN_TEMPLATE',
-      ]);
-    }
+  it('reports unknown recipients and templates from the loader', () => {
+    const text = TEXT.replace(
+      '  - id: any-failure\n    when: { type: delivery.failed }\n    notify: [{ to: [ops], template: alert }]',
+      '  - id: any-failure\n    when: { type: delivery.failed }\n    notify: [{ to: [ghost], template: alert, channels: [email] }, { to: [ops], template: nope }]',
+    );
+    const { diagnostics } = checkRuleSet([{ text, filename: 'explain.yaml' }]);
+    expect(diagnostics.map((d) => d.code).sort()).toEqual([
+      'EXR_UNKNOWN_RECIPIENT',
+      'EXR_UNKNOWN_TEMPLATE',
+    ]);
   });
 });

@@ -115,7 +115,7 @@ export function compileDispatchPlan(ruleSet: RuleSet): DispatchPlan {
       ...(definition.dedup !== undefined
         ? {
             dedup: {
-              key: compileEventTemplate(definition.dedup.key, definition.location),
+              key: compileEventTemplate(definition.dedup.key),
               forMs: definition.dedup.forMs,
             },
           }
@@ -123,7 +123,7 @@ export function compileDispatchPlan(ruleSet: RuleSet): DispatchPlan {
       ...(definition.throttle !== undefined
         ? {
             throttle: {
-              key: compileEventTemplate(definition.throttle.key, definition.location),
+              key: compileEventTemplate(definition.throttle.key),
               limit: definition.throttle.limit,
               perMs: definition.throttle.perMs,
             },
@@ -134,8 +134,8 @@ export function compileDispatchPlan(ruleSet: RuleSet): DispatchPlan {
   const inhibitRules = ruleSet.inhibitRules.map((definition): CompiledInhibitRule => ({
     id: definition.id,
     definition,
-    source: createEventMatcher(ruleSet, definition.source, definition.location),
-    target: createEventMatcher(ruleSet, definition.target, definition.location),
+    source: createEventMatcher(ruleSet, definition.source),
+    target: createEventMatcher(ruleSet, definition.target),
     equal: definition.equal.map(reader),
     forMs: definition.forMs,
   }));
@@ -145,9 +145,7 @@ export function compileDispatchPlan(ruleSet: RuleSet): DispatchPlan {
     escalations.set(name, {
       name,
       definition,
-      ...(resolvedBy !== undefined
-        ? { resolvedBy: createEventMatcher(ruleSet, resolvedBy, definition.location) }
-        : {}),
+      ...(resolvedBy !== undefined ? { resolvedBy: createEventMatcher(ruleSet, resolvedBy) } : {}),
       equal: (resolvedBy?.equal ?? []).map(reader),
     });
   }
@@ -155,7 +153,7 @@ export function compileDispatchPlan(ruleSet: RuleSet): DispatchPlan {
   for (const [key, template] of ruleSet.templates) {
     if (template.digest === undefined) continue;
     digests.set(key, {
-      line: compileEventTemplate(template.digest.line, template.location),
+      line: compileEventTemplate(template.digest.line),
       maxLines: template.digest.maxLines ?? DEFAULT_DIGEST_MAX_LINES,
     });
   }

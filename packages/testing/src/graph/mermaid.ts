@@ -4,7 +4,7 @@
  */
 import type { RuleDefinition, RuleSet } from '@exroute/core';
 import { fieldConstraints, flattenConjunction } from '../lint/conjunction.js';
-import { evaluationOrder } from '../lint/lint-rule-set.js';
+import { evaluationOrder } from '@exroute/core';
 
 /** Label of the event-type node for rules that do not pin `type`. */
 export const ANY_EVENT_TYPE = 'any event type';

@@ -3,6 +3,7 @@
  * `stop` rule, or contradicting themselves), directory entries nobody uses, rules nobody can
  * explain. Every finding is a Diagnostic positioned at the rule or entry concerned.
  */
+import { evaluationOrder } from '@exroute/core';
 import type { Diagnostic, RuleDefinition, RuleSet, SourceLocation } from '@exroute/core';
 import { fieldConstraints, flattenConjunction } from './conjunction.js';
 import type { FieldConstraint, Scalar } from './conjunction.js';
@@ -190,11 +191,6 @@ function unusedTemplates(ruleSet: RuleSet): Diagnostic[] {
       message: `template '${template.key}' is used by no rule; remove it or reference it from a notify entry`,
       ...at(template.location),
     }));
-}
-
-/** Rules as both routers evaluate them: priority descending, then global file order. */
-export function evaluationOrder(rules: readonly RuleDefinition[]): RuleDefinition[] {
-  return [...rules].sort((a, b) => b.priority - a.priority || a.order - b.order);
 }
 
 function at(location: SourceLocation): Pick<Diagnostic, 'file' | 'line' | 'column' | 'pointer'> {

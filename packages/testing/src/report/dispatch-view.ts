@@ -81,7 +81,7 @@ export async function describeDispatch(
       channel: notification.channel,
       verdict: summarizeVerdict(verdicts[index]!),
       mutableBy: ruleSet.inhibitRules
-        .filter((rule) => createEventMatcher(ruleSet, rule.target, rule.location)(event, now))
+        .filter((rule) => createEventMatcher(ruleSet, rule.target)(event, now))
         .map((rule) => ({
           inhibitId: rule.id,
           source: { ...rule.source.when },
@@ -118,7 +118,7 @@ export async function describeDispatch(
     return view;
   });
   const mutes = ruleSet.inhibitRules
-    .filter((rule) => createEventMatcher(ruleSet, rule.source, rule.location)(event, now))
+    .filter((rule) => createEventMatcher(ruleSet, rule.source)(event, now))
     .map((rule) => ({
       inhibitId: rule.id,
       target: { ...rule.target.when },

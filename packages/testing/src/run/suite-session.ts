@@ -3,8 +3,8 @@
  * routed by `@exroute/core`'s own router — the runner never re-implements matching.
  */
 import { performance } from 'node:perf_hooks';
-import { checkRuleFiles, collectRuleFiles, createRouter } from '@exroute/core';
-import type { Diagnostic, NormalizedEvent, Router, RuleSet, RuleSetCheck } from '@exroute/core';
+import { checkRuleFiles, createRouter } from '@exroute/core';
+import type { Diagnostic, NormalizedEvent, Router, RuleSet, RuleFilesCheck } from '@exroute/core';
 import type { SuiteCase, SuiteDefinition } from '../suite/model.js';
 import { childPointer } from '../suite/yaml-source.js';
 import type { YamlSource } from '../suite/yaml-source.js';
@@ -16,16 +16,16 @@ import type { TimelineContext } from './timeline.js';
 
 export { DEFAULT_EVENT_SOURCE, DEFAULT_EVENT_TIME, diagnosticsOf } from './case-defaults.js';
 
-/** Loads rule sets once per distinct list of files, so suites sharing rules share the work. */
+/** Loads rule sets once per distinct list of rule paths, so suites sharing rules share the work. */
 export class RuleSetCache {
-  private readonly loads = new Map<string, Promise<RuleSetCheck>>();
+  private readonly loads = new Map<string, Promise<RuleFilesCheck>>();
 
-  /** The core loader's verdict on `files` (checked once): the rule set, or why there is none. */
-  load(files: readonly string[]): Promise<RuleSetCheck> {
-    const key = JSON.stringify([...files].sort());
+  /** The core loader's verdict on `paths` (walked and checked once): the rule set, or why not. */
+  load(paths: readonly string[]): Promise<RuleFilesCheck> {
+    const key = JSON.stringify(paths);
     const cached = this.loads.get(key);
     if (cached !== undefined) return cached;
-    const loading = checkRuleFiles([...files]);
+    const loading = checkRuleFiles([...paths]);
     this.loads.set(key, loading);
     return loading;
   }
@@ -65,15 +65,16 @@ export class SuiteSession {
     | { session: SuiteSession; diagnostics?: undefined }
     | { diagnostics: Diagnostic[]; ruleFiles: string[] }
   > {
-    const { files, diagnostics } = await collectRuleFiles(suite.rules);
-    if (diagnostics.some((d) => d.severity === 'error')) {
-      return {
-        diagnostics: diagnostics.map((d) => pointAtRulesEntry(d, suite, source)),
-        ruleFiles: files,
-      };
-    }
+    let files: string[] = [];
     try {
-      const check = await cache.load(files);
+      const check = await cache.load(suite.rules);
+      files = check.files;
+      if (check.pathDiagnostics.some((d) => d.severity === 'error')) {
+        return {
+          diagnostics: check.pathDiagnostics.map((d) => pointAtRulesEntry(d, suite, source)),
+          ruleFiles: files,
+        };
+      }
       if (check.ruleSet === undefined || check.diagnostics.some((d) => d.severity === 'error')) {
         return {
           diagnostics: check.diagnostics.map((d) => pointAtRulesEntry(d, suite, source)),
