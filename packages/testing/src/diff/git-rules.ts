@@ -4,7 +4,7 @@
  */
 import { execFile } from 'node:child_process';
 import { checkRuleSet } from '@exroute/core';
-import type { Diagnostic, RuleSet, RuleSetCheck } from '@exroute/core';
+import type { Diagnostic, RuleSetCheck } from '@exroute/core';
 
 /** Files larger than this are refused, as the loader refuses them on disk. */
 const MAX_FILE_BYTES = 1024 * 1024;
@@ -163,12 +163,13 @@ export async function checkRuleFilesAtRevision(options: {
   return { ...withWarnings(checkRuleSet(sources), warnings), files: names };
 }
 
+/**
+ * The check with `warnings` ahead of its diagnostics. The rule set stays the one the loader made
+ * (only the loader's rule sets route), so these warnings are in `diagnostics` alone.
+ */
 function withWarnings(check: RuleSetCheck, warnings: Diagnostic[]): RuleSetCheck {
   if (warnings.length === 0) return check;
-  const diagnostics = [...warnings, ...check.diagnostics];
-  if (check.ruleSet === undefined) return { diagnostics };
-  const ruleSet: RuleSet = { ...check.ruleSet, warnings: [...warnings, ...check.ruleSet.warnings] };
-  return { ruleSet, diagnostics };
+  return { ...check, diagnostics: [...warnings, ...check.diagnostics] };
 }
 
 /** `base` + `path` as a repository path (`.` for the root), or undefined when it leaves it. */
