@@ -1,5 +1,6 @@
 import type { RuleSet } from '../model/rule-set.js';
 import type { OperatorContext } from '../operators/operator.js';
+import { InvariantEnforcer } from '../route/apply-invariants.js';
 import { createDecisionPlan } from '../route/decision-plan.js';
 import type { DecisionPlan } from '../route/decision-plan.js';
 import { buildTimeContext } from '../time/time-context.js';
@@ -15,6 +16,8 @@ export interface CompiledRuleSet {
   /** By rank (evaluation order), like `plan.rules`. */
   readonly conditions: readonly CompiledCondition[];
   readonly index: RuleIndex;
+  /** The invariants, applied after the rules; `undefined` when the rule set has none. */
+  readonly invariants: InvariantEnforcer | undefined;
 }
 
 /**
@@ -38,6 +41,7 @@ export function compileRuleSet(ruleSet: RuleSet): CompiledRuleSet {
     plan.rules.map(({ rule }) => rule.condition),
     { sharedConditions: ruleSet.sharedConditions, regionMembers: context.regionMembers },
   );
+  const invariants = InvariantEnforcer.compile(ruleSet, context, time, report);
   report.throwIfAny();
-  return { plan, conditions, index };
+  return { plan, conditions, index, invariants };
 }

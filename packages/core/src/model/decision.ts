@@ -7,6 +7,8 @@ export interface RoutingDecision {
   matched: MatchedRule[];
   /** One entry per (template, channel), recipients merged and de-duplicated. */
   notifications: RoutedNotification[];
+  /** Ids of the invariants whose `for` matched this event, in file order; absent when none. */
+  invariants?: string[];
 }
 
 /** A rule that matched, and where it is defined. */
@@ -40,6 +42,11 @@ export interface RoutedNotification {
   policy?: string;
   /** The `escalations` entries the contributing notify entries start, in evaluation order, once each. */
   escalate?: string[];
+  /**
+   * Ids of the invariants that require this notification (it was created or completed for them,
+   * or already satisfied them); absent when none. Dispatch never drops such a notification.
+   */
+  requiredBy?: string[];
 }
 
 /** One address of one directory entry. */

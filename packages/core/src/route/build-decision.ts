@@ -16,6 +16,8 @@ import {
   mergeSendAt,
 } from '../time/notification-timing.js';
 import { buildTimeContext } from '../time/time-context.js';
+import { flattenRegionGroups } from '../compile/region-hierarchy.js';
+import { InvariantEnforcer } from './apply-invariants.js';
 import { createDecisionPlan } from './decision-plan.js';
 import type { Contribution, DecisionPlan } from './decision-plan.js';
 
@@ -285,7 +287,15 @@ export interface DecisionBuilder {
  */
 export function createDecisionBuilder(ruleSet: RuleSet): DecisionBuilder {
   const report = new CompileReport();
-  const plan = createDecisionPlan(ruleSet, buildTimeContext(ruleSet), report);
+  const time = buildTimeContext(ruleSet);
+  const plan = createDecisionPlan(ruleSet, time, report);
+  // The reference applies invariants with the compiled router's code, so both routers agree.
+  const invariants = InvariantEnforcer.compile(
+    ruleSet,
+    { regionMembers: flattenRegionGroups(ruleSet.regions), time },
+    time,
+    report,
+  );
   report.throwIfAny();
   const assembler = new DecisionAssembler(plan);
   return {
@@ -299,7 +309,9 @@ export function createDecisionBuilder(ruleSet: RuleSet): DecisionBuilder {
         ranks.push(rule.rank);
         if (rule.stop) break;
       }
-      return assembler.assemble(scope, ranks, ranks.length);
+      const decision = assembler.assemble(scope, ranks, ranks.length);
+      invariants?.apply(decision, scope);
+      return decision;
     },
   };
 }
