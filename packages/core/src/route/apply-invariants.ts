@@ -106,19 +106,27 @@ export class InvariantEnforcer {
 
   /**
    * Completes `decision` (in place) for the event in `scope`: for each invariant whose `for`
-   * matches, in file order, its id joins `decision.invariants`; a required (template, channel)
+   * matches, its id joins `decision.invariants` (file order); a required (template, channel)
    * notification that is missing is created (`ruleIds: []`), missing required recipients are
    * merged into an existing one, and every notification it requires gets its id in `requiredBy`.
+   * Invariants without a template run after those with one, so their recipients are copied on
+   * every notification of their channels, created ones included.
    */
   apply(decision: RoutingDecision, scope: EvaluationScope, onRepair?: RepairListener): void {
-    let matched: string[] | undefined;
+    let matched: CompiledInvariant[] | undefined;
     for (const invariant of this.invariants) {
       if (!invariant.condition.test(scope)) continue;
-      (matched ??= []).push(invariant.definition.id);
-      if (invariant.rank === undefined) this.copyOnChannels(invariant, decision, onRepair);
-      else this.requireTemplate(invariant, invariant.rank, decision, scope, onRepair);
+      (matched ??= []).push(invariant);
+      if (invariant.rank !== undefined) {
+        this.requireTemplate(invariant, invariant.rank, decision, scope, onRepair);
+      }
     }
-    if (matched !== undefined) decision.invariants = matched;
+    if (matched === undefined) return;
+    // Copies go last, so they reach the notifications other invariants created too.
+    for (const invariant of matched) {
+      if (invariant.rank === undefined) this.copyOnChannels(invariant, decision, onRepair);
+    }
+    decision.invariants = matched.map((invariant) => invariant.definition.id);
   }
 
   /** Each invariant's `for`, traced for `explain`, in file order. */

@@ -245,7 +245,7 @@ export function neverMatches(
       return `'${describeField(pin.fact, pin.segments)}' to take values that have nothing in common`;
     pinned.set(pin.key, pin.values);
   }
-  const byField = new Map<string, { name: string; excluded: unknown[]; bounds: Bounds }>();
+  const byField = new Map<string, { name: string; excluded: Set<unknown>; bounds: Bounds }>();
   for (const leaf of leaves) {
     const key = fieldKey(leaf);
     if (key === undefined) continue;
@@ -253,15 +253,15 @@ export function neverMatches(
     if (field === undefined) {
       field = {
         name: leaf.path === undefined ? leaf.fact : `${leaf.fact}${leaf.path.slice(1)}`,
-        excluded: [],
+        excluded: new Set(),
         bounds: {},
       };
       byField.set(key, field);
     }
     const { operator, value } = leaf;
-    if (operator === 'notEqual' && isPrimitive(value)) field.excluded.push(value);
+    if (operator === 'notEqual' && isPrimitive(value)) field.excluded.add(value);
     else if (operator === 'notIn' && Array.isArray(value) && value.every(isPrimitive)) {
-      field.excluded.push(...(value as unknown[]));
+      for (const excluded of value as unknown[]) field.excluded.add(excluded);
     } else if (typeof value === 'number' && Number.isFinite(value))
       addBound(field.bounds, operator, value);
   }
@@ -269,7 +269,7 @@ export function neverMatches(
     const allowed = pinned.get(key);
     if (allowed !== undefined) {
       const left = [...allowed].filter(
-        (v) => !field.excluded.includes(v) && withinBounds(v, field.bounds),
+        (v) => !field.excluded.has(v) && withinBounds(v, field.bounds),
       );
       if (left.length === 0)
         return `'${field.name}' to be one of ${show([...allowed])} and ${describeLimits(field)}`;
@@ -349,9 +349,9 @@ function describeBounds(bounds: Bounds): string {
   return parts.join(' and ');
 }
 
-function describeLimits(field: { excluded: unknown[]; bounds: Bounds }): string {
+function describeLimits(field: { excluded: ReadonlySet<unknown>; bounds: Bounds }): string {
   const parts: string[] = [];
-  if (field.excluded.length > 0) parts.push(`none of ${show(field.excluded)}`);
+  if (field.excluded.size > 0) parts.push(`none of ${show([...field.excluded])}`);
   if (field.bounds.lower !== undefined || field.bounds.upper !== undefined)
     parts.push(describeBounds(field.bounds));
   return parts.join(' and ');
