@@ -60,7 +60,7 @@ export class DeliverStage implements Stage {
         at: ev.eventTimeMs,
         line: digest !== undefined ? digest.line(ev.event, ev.now) : '',
         dropped: context.dropped,
-        inhibitScopes: ev.inhibitScopes ?? [],
+        inhibitScopes: context.required === true ? [] : (ev.inhibitScopes ?? []),
       };
       if (sendAtMs > ev.nowMs) {
         return this.defer(context, sendAtMs, {
