@@ -49,6 +49,15 @@ export { formatExplanation } from './report/explanation-text.js';
 export type { ExplanationTextOptions } from './report/explanation-text.js';
 export { displayDiagnostic, displayPath, formatDiagnosticLine } from './report/display-path.js';
 export { lintRuleSet, evaluationOrder } from './lint/lint-rule-set.js';
+export { verifyInvariants } from './verify/verify-invariants.js';
+export type {
+  VerifyOptions,
+  VerifyReport,
+  InvariantVerification,
+  CounterExample,
+  MissingRequirement,
+} from './verify/verify-invariants.js';
+export { pairwiseRows } from './verify/covering-array.js';
 export type { LintOptions } from './lint/lint-rule-set.js';
 export { ruleSetToMermaid, buildRoutingGraph, ANY_EVENT_TYPE } from './graph/mermaid.js';
 export type { RoutingGraph, RoutingGraphNode, RoutingGraphEdge } from './graph/mermaid.js';

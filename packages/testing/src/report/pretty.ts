@@ -126,6 +126,7 @@ export function failureLines(
   const step = failure.step !== undefined ? `step ${failure.step} ` : '';
   const lines = [
     `      ${palette.fail(`${step}expect.${failure.expectation}`)}  ${palette.dim(`${displayPath(failure.file)}:${failure.line}:${failure.column}`)}`,
+    ...(failure.message !== undefined ? [`        ${failure.message}`] : []),
     `        expected: ${showValue(failure.expected)}`,
     `        actual:   ${showValue(failure.actual)}`,
   ];
@@ -156,6 +157,7 @@ const COVERAGE_KIND = {
   policy: 'policy',
   inhibit: 'inhibit rule',
   'escalation-step': 'escalation step',
+  invariant: 'invariant',
 } as const;
 
 /**

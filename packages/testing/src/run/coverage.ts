@@ -23,6 +23,7 @@ export function computeCoverage(
   const policyFiles = new Map<string, string>();
   const inhibitFiles = new Map<string, string>();
   const stepFiles = new Map<string, string>();
+  const invariantFiles = new Map<string, string>();
   for (const ruleSet of ruleSets) {
     for (const rule of ruleSet.rules) add('rule', rule.id, rule.location);
     for (const policy of ruleSet.policies.values()) {
@@ -32,6 +33,10 @@ export function computeCoverage(
     for (const inhibit of ruleSet.inhibitRules) {
       add('inhibit', inhibit.id, inhibit.location);
       inhibitFiles.set(inhibit.id, inhibit.location.file);
+    }
+    for (const invariant of ruleSet.invariants ?? []) {
+      add('invariant', invariant.id, invariant.location);
+      invariantFiles.set(invariant.id, invariant.location.file);
     }
     for (const escalation of ruleSet.escalations.values()) {
       escalation.steps.forEach((step, index) => {
@@ -50,8 +55,10 @@ export function computeCoverage(
     const matched = new Map<string, string>();
     for (const rule of result.decision?.matched ?? []) matched.set(rule.ruleId, rule.file);
     const exercised = new Set<string>();
+    for (const id of result.decision?.invariants ?? []) exercised.add(`invariant\u0000${id}`);
     for (const step of result.timeline ?? []) {
       for (const rule of step.matched ?? []) matched.set(rule.ruleId, rule.file);
+      for (const id of step.invariants ?? []) exercised.add(`invariant\u0000${id}`);
       for (const verdict of step.verdicts ?? []) {
         if (verdict.policy !== undefined) exercised.add(`policy\u0000${verdict.policy}`);
         if (verdict.inhibitedBy !== undefined) exercised.add(`inhibit\u0000${verdict.inhibitedBy}`);
@@ -66,7 +73,14 @@ export function computeCoverage(
     for (const [ruleId, file] of matched) credit('rule', file, ruleId);
     for (const item of exercised) {
       const [kind, id] = item.split('\u0000') as [RuleCoverage['kind'], string];
-      const files = kind === 'policy' ? policyFiles : kind === 'inhibit' ? inhibitFiles : stepFiles;
+      const files =
+        kind === 'policy'
+          ? policyFiles
+          : kind === 'inhibit'
+            ? inhibitFiles
+            : kind === 'invariant'
+              ? invariantFiles
+              : stepFiles;
       credit(kind, files.get(id), id);
     }
   }
