@@ -12,6 +12,7 @@ import { serveCommand } from './commands/serve.js';
 import { deadLettersCommand } from './commands/dead-letters.js';
 import { testCommand } from './commands/test.js';
 import { validateCommand } from './commands/validate.js';
+import { verifyCommand } from './commands/verify.js';
 import { CliUsageError } from './errors.js';
 import { ExitCode } from './exit-codes.js';
 import { printDiagnosticLines } from './output/diagnostics.js';
@@ -24,6 +25,7 @@ export const COMMANDS: readonly Command[] = [
   routeCommand,
   explainCommand,
   lintCommand,
+  verifyCommand,
   graphCommand,
   serveCommand,
   deadLettersCommand,

@@ -68,9 +68,11 @@ export function formatPrettyReport(
   if (options.coverage === true || options.minCoverage !== undefined) {
     const { coverage } = result;
     const minimum = options.minCoverage !== undefined ? ` (minimum ${options.minCoverage}%)` : '';
-    const counted = coverage.rules.some((rule) => rule.kind !== 'rule')
-      ? 'rules, policies, inhibit rules and escalation steps exercised'
-      : 'rules matched';
+    const counted = coverage.rules.some((rule) => rule.kind === 'invariant')
+      ? 'rules, policies, inhibit rules, escalation steps and invariants exercised'
+      : coverage.rules.some((rule) => rule.kind !== 'rule')
+        ? 'rules, policies, inhibit rules and escalation steps exercised'
+        : 'rules matched';
     lines.push(
       `Coverage: ${coverage.covered}/${coverage.total} ${counted}, ${coverage.percent}%${minimum}`,
     );

@@ -2,11 +2,12 @@ import type { RuleSet, SourceLocation } from '@exroute/core';
 import type { CaseResult, CoverageReport, RuleCoverage } from './results.js';
 
 /**
- * Which rules of `ruleSets` were matched by at least one routed case, and which policies,
- * inhibit rules and escalation steps a stateful case exercised (a verdict naming the policy, a
- * notification the inhibit rule muted, a message the escalation step sent). Everything is
- * identified by its file and name, so suites that load the same files count towards the same
- * entries.
+ * Which rules of `ruleSets` were matched by at least one routed case, which policies, inhibit
+ * rules and escalation steps a stateful case exercised (a verdict naming the policy, a
+ * notification the inhibit rule muted, a message the escalation step sent), and which invariants
+ * some case's event fell under (its `for` matched, so what the invariant guards was tried at
+ * least once). Everything is identified by its file and name, so suites that load the same files
+ * count towards the same entries.
  */
 export function computeCoverage(
   ruleSets: readonly RuleSet[],
