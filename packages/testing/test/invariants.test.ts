@@ -190,7 +190,10 @@ cases:
     project.write('rules/rules.yaml', RULES.replace('SEED', ''));
     project.write(
       'suites/reviews.suite.yaml',
-      suite.replace('expect: { rules: [fr-fast-track] }', 'expect: { templates: [regulated-review] }'),
+      suite.replace(
+        'expect: { rules: [fr-fast-track] }',
+        'expect: { templates: [regulated-review] }',
+      ),
     );
     const result = await runSuites(project.path('suites'));
     expect(result.summary.failed).toBe(0);
