@@ -15,6 +15,7 @@ import { diffCommand } from './commands/diff.js';
 import { matrixCommand } from './commands/matrix.js';
 import { testCommand } from './commands/test.js';
 import { validateCommand } from './commands/validate.js';
+import { verifyCommand } from './commands/verify.js';
 import { CliUsageError } from './errors.js';
 import { ExitCode } from './exit-codes.js';
 import { printDiagnosticLines } from './output/diagnostics.js';
@@ -27,6 +28,7 @@ export const COMMANDS: readonly Command[] = [
   routeCommand,
   explainCommand,
   lintCommand,
+  verifyCommand,
   graphCommand,
   diffCommand,
   matrixCommand,

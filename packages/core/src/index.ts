@@ -45,7 +45,15 @@ export type {
   RoutedNotification,
   ResolvedRecipient,
 } from './model/decision.js';
-export type { Explanation, RuleExplanation, ConditionTrace } from './model/explanation.js';
+export type {
+  Explanation,
+  RuleExplanation,
+  ConditionTrace,
+  InvariantExplanation,
+} from './model/explanation.js';
+export type { InvariantDefinition, InvariantRequirement } from './model/invariants.js';
+export { createInvariantChecker } from './route/invariant-checker.js';
+export type { InvariantChecker, InvariantViolation } from './route/invariant-checker.js';
 export {
   ExrouteError,
   RuleSetError,

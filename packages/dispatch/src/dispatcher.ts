@@ -16,6 +16,7 @@ import { DeliverStage } from './stages/deliver-stage.js';
 import { EscalationStartStage } from './stages/escalation-stage.js';
 import type { EscalationHeader } from './stages/escalation-stage.js';
 import { findInhibition, InhibitStage, recordInhibitions } from './stages/inhibit-stage.js';
+import { InvariantGuard, requiredReason } from './stages/invariant-guard.js';
 import { SilenceStage } from './stages/silence-stage.js';
 import type { EventContext, NotificationContext, Stage, VerdictOutcome } from './stages/stage.js';
 import { ThrottleStage } from './stages/throttle-stage.js';
@@ -92,6 +93,7 @@ class PolicyDispatcher implements Dispatcher {
   private readonly deliver: DeliverStage;
   private readonly escalate: EscalationStartStage;
   private readonly silences: SilenceBook;
+  private readonly invariants: InvariantGuard;
 
   constructor(
     private readonly plan: DispatchPlan,
@@ -109,6 +111,7 @@ class PolicyDispatcher implements Dispatcher {
       new ThrottleStage(store),
     ];
     this.deliver = new DeliverStage(plan, store);
+    this.invariants = new InvariantGuard(plan.ruleSet);
     this.escalate = new EscalationStartStage(plan, store);
   }
 
@@ -142,19 +145,27 @@ class PolicyDispatcher implements Dispatcher {
             ? this.plan.policies.get(notification.policy)
             : undefined;
         const critical = event.priority === 'critical' || notification.severity === 'critical';
+        // An invariant's notification skips every stage that can drop it (docs/governance.md).
+        const required = this.invariants.passage(notification);
         const context: NotificationContext = {
           ev,
           notification,
           index,
           policy,
-          bypass: critical && policy?.definition.critical !== 'policy',
+          bypass:
+            required !== undefined
+              ? !required.mayGroup
+              : critical && policy?.definition.critical !== 'policy',
           dropped: 0,
+          ...(required !== undefined ? { required: true } : {}),
         };
         let outcome: VerdictOutcome | undefined;
-        for (const stage of this.stages) {
-          const answer = stage.exec(context);
-          outcome = answer instanceof Promise ? await answer : answer;
-          if (outcome !== undefined) break;
+        if (required === undefined) {
+          for (const stage of this.stages) {
+            const answer = stage.exec(context);
+            outcome = answer instanceof Promise ? await answer : answer;
+            if (outcome !== undefined) break;
+          }
         }
         if (outcome === undefined) {
           const answer = this.deliver.exec(context);
@@ -178,6 +189,10 @@ class PolicyDispatcher implements Dispatcher {
                 channel: notification.channel,
               }
         ) as Verdict;
+        if (required !== undefined) {
+          verdict.requiredBy = [...required.requiredBy];
+          verdict.reason = requiredReason(required);
+        }
         Object.assign(verdict, outcome);
         const names = notification.escalate;
         if (

@@ -43,6 +43,13 @@ export interface VerdictBase {
   policy?: string;
   /** Escalations this notification started (keys for `acknowledge`). */
   escalations?: string[];
+  /**
+   * The invariants requiring this notification (its `requiredBy`): it was never inhibited,
+   * silenced, deduplicated or throttled, and grouped only if all of them allow `group: true`.
+   */
+  requiredBy?: string[];
+  /** Why the verdict is what it is, when a rule of its own applied (an invariant's guarantee). */
+  reason?: string;
 }
 
 /** What happened to one routed notification in `ingest`. Narrow on `kind`. */

@@ -50,6 +50,15 @@ export type { ExplanationTextOptions } from './report/explanation-text.js';
 export { displayDiagnostic, displayPath, formatDiagnosticLine } from './report/display-path.js';
 export { lintRuleSet, REVIEW_FIELDS } from './lint/lint-rule-set.js';
 export type { LintOptions, ReviewField } from './lint/lint-rule-set.js';
+export { verifyInvariants } from './verify/verify-invariants.js';
+export type {
+  VerifyOptions,
+  VerifyReport,
+  InvariantVerification,
+  CounterExample,
+  MissingRequirement,
+} from './verify/verify-invariants.js';
+export { pairwiseRows } from './verify/covering-array.js';
 export { ruleSetToMermaid, buildRoutingGraph, ANY_EVENT_TYPE } from './graph/mermaid.js';
 export type { RoutingGraph, RoutingGraphNode, RoutingGraphEdge } from './graph/mermaid.js';
 export { diffRuleSets, diffHasLoss, diffHasChanges } from './diff/diff-rule-sets.js';

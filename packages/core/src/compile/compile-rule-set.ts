@@ -1,5 +1,6 @@
 import type { RuleSet } from '../model/rule-set.js';
 import type { OperatorContext } from '../operators/operator.js';
+import { InvariantEnforcer } from '../route/apply-invariants.js';
 import { createDecisionPlan } from '../route/decision-plan.js';
 import type { DecisionPlan } from '../route/decision-plan.js';
 import { buildTimeContext } from '../time/time-context.js';
@@ -14,6 +15,8 @@ export interface CompiledRuleSet {
   /** By rank (evaluation order), like `plan.rules`. */
   readonly conditions: readonly CompiledCondition[];
   readonly index: RuleIndex;
+  /** The invariants, applied after the rules; `undefined` when the rule set has none. */
+  readonly invariants: InvariantEnforcer | undefined;
 }
 
 /**
@@ -33,5 +36,6 @@ export function compileRuleSet(ruleSet: RuleSet): CompiledRuleSet {
     plan.rules.map(({ rule }) => rule.condition),
     { sharedConditions: ruleSet.sharedConditions, regionMembers: context.regionMembers },
   );
-  return { plan, conditions, index };
+  const invariants = InvariantEnforcer.compile(ruleSet, context, time);
+  return { plan, conditions, index, invariants };
 }

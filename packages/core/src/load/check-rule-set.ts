@@ -7,6 +7,11 @@ import { ruleFileValidator, ruleValidator } from '../schema/ruleset-schema.js';
 import { schemaErrorsItemByItem } from '../schema/item-by-item.js';
 import type { ErrorObject } from 'ajv';
 import { checkDefinitions } from '../validate/check-definitions.js';
+import {
+  checkInvariants,
+  collectInvariants,
+  emptyInvariantDrafts,
+} from '../validate/check-invariants.js';
 import { collectFile, emptyDefinitions } from '../validate/collect-definitions.js';
 import { fromPointer } from '../validate/json-pointer.js';
 import { LocatedReporter } from '../validate/located-reporter.js';
@@ -24,6 +29,13 @@ export interface RuleSetCheck {
   /** Errors and warnings, ordered by file (in load order), then line and column. */
   diagnostics: Diagnostic[];
 }
+
+/** Codes after which region groups are not flattened (a cycle, or too many memberships). */
+const REGION_PROBLEMS: ReadonlySet<string> = new Set([
+  'EXR_REGION_CYCLE',
+  'EXR_GROUP_TOO_DEEP',
+  'EXR_REGION_GROUPS_TOO_LARGE',
+]);
 
 /** The name inline text is reported under when no filename is given. */
 export const INLINE_FILENAME = '<inline>';
@@ -70,6 +82,7 @@ function runChecks(
   const reporter = new LocatedReporter(positions, report);
   const definitions = emptyDefinitions();
   const values = new Map<string, unknown>();
+  const invariantDrafts = emptyInvariantDrafts();
   for (const source of distinctFilenames(sources)) {
     const parsed = parseYamlSource(source, report);
     if (parsed === undefined) {
@@ -78,11 +91,18 @@ function runChecks(
     }
     positions.set(parsed.file, parsed.positions);
     values.set(parsed.file, parsed.value);
-    if (checkFileStructure(parsed, reporter))
+    if (checkFileStructure(parsed, reporter)) {
       collectFile(parsed.file, parsed.value, definitions, reporter);
-    else definitions.files.push(parsed.file);
+      collectInvariants(parsed.file, parsed.value, invariantDrafts, reporter);
+    } else definitions.files.push(parsed.file);
   }
   const checked = checkDefinitions(definitions, reporter);
+  const invariants = checkInvariants({
+    drafts: invariantDrafts,
+    defs: definitions,
+    reporter,
+    regionsSound: !diagnostics.some((d) => REGION_PROBLEMS.has(d.code)),
+  });
   checkTimeSection({
     calendars: definitions.calendars,
     regionCalendars: definitions.regionCalendars,
@@ -110,6 +130,7 @@ function runChecks(
     regionCalendars: definitions.regionCalendars,
     rules: checked.rules,
     ...checked.policySections,
+    invariants,
   };
   const ruleSet = withWarnings(
     {

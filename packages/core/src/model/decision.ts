@@ -7,7 +7,7 @@ export interface RoutingDecision {
   matched: MatchedRule[];
   /** One entry per (template, channel), recipients merged and de-duplicated. */
   notifications: RoutedNotification[];
-  /** ids of invariants whose `for` matched */
+  /** Ids of the invariants whose `for` matched this event, in file order; absent when none. */
   invariants?: string[];
 }
 
@@ -42,7 +42,10 @@ export interface RoutedNotification {
   policy?: string;
   /** The `escalations` entries the contributing notify entries start, in evaluation order, once each. */
   escalate?: string[];
-  /** ids of invariants requiring that notification */
+  /**
+   * Ids of the invariants that require this notification (it was created or completed for them,
+   * or already satisfied them); absent when none. Dispatch never drops such a notification.
+   */
   requiredBy?: string[];
 }
 

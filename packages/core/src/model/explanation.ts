@@ -12,6 +12,24 @@ export interface Explanation {
   decision: RoutingDecision;
   /** Template placeholders that rendered empty because the field was missing. */
   missingPlaceholders: { template: string; placeholder: string; ruleIds: string[] }[];
+  /** Every invariant, in file order, when the rule set has any (docs/governance.md). */
+  invariants?: InvariantExplanation[];
+}
+
+/** The verdict on one invariant: whether its `for` matched, and what it added after the rules. */
+export interface InvariantExplanation {
+  invariantId: string;
+  file: string;
+  line: number;
+  /** `applied`: `for` matched, so what it requires is in the decision; `not-applicable`: it did not. */
+  outcome: 'applied' | 'not-applicable';
+  /** The evaluated `for`. */
+  condition: ConditionTrace;
+  /**
+   * What the rules left out and the invariant added: a created notification, or recipients
+   * (directory keys) merged into an existing one. Empty when the rules already complied.
+   */
+  repairs: { template: string; channel: string; created: boolean; added: string[] }[];
 }
 
 /** The verdict on one rule. */

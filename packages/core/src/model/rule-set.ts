@@ -7,6 +7,7 @@ import type {
   InhibitRuleDefinition,
   PolicyDefinition,
 } from './policies.js';
+import type { InvariantDefinition } from './invariants.js';
 
 /**
  * A loaded, validated rule set: the raw definitions from one or more files merged into one
@@ -41,6 +42,11 @@ export interface RuleSet {
   readonly inhibitRules: readonly InhibitRuleDefinition[];
   /** Escalation chains by name. */
   readonly escalations: ReadonlyMap<string, EscalationDefinition>;
+  /**
+   * Invariants in file order (docs/governance.md); absent or empty when no file declares any.
+   * Optional so rule sets built by hand before the section existed stay valid.
+   */
+  readonly invariants?: readonly InvariantDefinition[];
   /** Warnings found while loading (errors throw a RuleSetError instead). */
   readonly warnings: readonly Diagnostic[];
 }

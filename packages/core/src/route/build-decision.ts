@@ -15,6 +15,8 @@ import {
   mergeSendAt,
 } from '../time/notification-timing.js';
 import { buildTimeContext } from '../time/time-context.js';
+import { flattenRegionGroups } from '../compile/region-hierarchy.js';
+import { InvariantEnforcer } from './apply-invariants.js';
 import { createDecisionPlan } from './decision-plan.js';
 import type { Contribution, DecisionPlan } from './decision-plan.js';
 
@@ -283,7 +285,14 @@ export interface DecisionBuilder {
  * differ only in how they evaluate conditions. Trusts `ruleSet` (from the loader).
  */
 export function createDecisionBuilder(ruleSet: RuleSet): DecisionBuilder {
-  const plan = createDecisionPlan(ruleSet, buildTimeContext(ruleSet));
+  const time = buildTimeContext(ruleSet);
+  const plan = createDecisionPlan(ruleSet, time);
+  // The reference applies invariants with the compiled router's code, so both routers agree.
+  const invariants = InvariantEnforcer.compile(
+    ruleSet,
+    { regionMembers: flattenRegionGroups(ruleSet.regions), time },
+    time,
+  );
   const assembler = new DecisionAssembler(plan);
   return {
     decide(event, conditionHolds, now) {
@@ -296,7 +305,9 @@ export function createDecisionBuilder(ruleSet: RuleSet): DecisionBuilder {
         ranks.push(rule.rank);
         if (rule.stop) break;
       }
-      return assembler.assemble(scope, ranks, ranks.length);
+      const decision = assembler.assemble(scope, ranks, ranks.length);
+      invariants?.apply(decision, scope);
+      return decision;
     },
   };
 }

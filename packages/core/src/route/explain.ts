@@ -1,6 +1,7 @@
-import type { Explanation, RuleExplanation } from '../model/explanation.js';
+import type { Explanation, InvariantExplanation, RuleExplanation } from '../model/explanation.js';
 import type { CompiledRuleSet } from '../compile/compile-rule-set.js';
 import type { EvaluationScope } from '../compile/evaluation-scope.js';
+import type { InvariantEnforcer, InvariantRepair } from './apply-invariants.js';
 import type { DecisionAssembler } from './build-decision.js';
 
 /**
@@ -61,6 +62,9 @@ export function explainEvent(
       for (const id of ruleIds) if (!entry.ruleIds.includes(id)) entry.ruleIds.push(id);
     },
   );
+  const invariants = compiled.invariants;
+  const repairs: InvariantRepair[] = [];
+  invariants?.apply(decision, scope, (repair) => repairs.push(repair));
   return {
     eventId: decision.eventId,
     ruleSetVersion: decision.ruleSetVersion,
@@ -68,5 +72,31 @@ export function explainEvent(
     rules,
     decision,
     missingPlaceholders: [...missing.values()],
+    ...(invariants === undefined
+      ? {}
+      : { invariants: explainInvariants(invariants, scope, repairs) }),
   };
+}
+
+/** Each invariant with its traced `for` and what it added to the decision. */
+function explainInvariants(
+  invariants: InvariantEnforcer,
+  scope: EvaluationScope,
+  repairs: readonly InvariantRepair[],
+): InvariantExplanation[] {
+  return invariants.trace(scope).map(({ definition, condition }) => ({
+    invariantId: definition.id,
+    file: definition.location.file,
+    line: definition.location.line,
+    outcome: condition.result ? 'applied' : 'not-applicable',
+    condition,
+    repairs: repairs
+      .filter((r) => r.invariant === definition.id)
+      .map((r) => ({
+        template: r.template,
+        channel: r.channel,
+        created: r.created,
+        added: r.added.map((a) => a.key).filter((key, i, all) => all.indexOf(key) === i),
+      })),
+  }));
 }

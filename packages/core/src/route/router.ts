@@ -127,7 +127,10 @@ class CompiledRouter implements Router {
       matched[matchedCount++] = rank;
       if (rule.stop) break;
     }
-    return this.assembler.assemble(scope, matched, matchedCount);
+    const decision = this.assembler.assemble(scope, matched, matchedCount);
+    // Invariants run after every rule, whatever `stop` said; none compiled: nothing to pay.
+    this.compiled.invariants?.apply(decision, scope);
+    return decision;
   }
 
   /** Rejects what is not an event: schema violations when validating, non-objects always. */

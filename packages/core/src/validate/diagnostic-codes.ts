@@ -1,3 +1,4 @@
+import { INVARIANT_DIAGNOSTIC_CODES } from './invariant-diagnostic-codes.js';
 import { POLICY_DIAGNOSTIC_CODES } from './policy-diagnostic-codes.js';
 
 /**
@@ -379,6 +380,7 @@ export const LOADER_DIAGNOSTIC_CODES = {
     fix: 'Send a smaller payload.',
   },
   ...POLICY_DIAGNOSTIC_CODES,
+  ...INVARIANT_DIAGNOSTIC_CODES,
 } as const satisfies Record<string, DiagnosticCodeInfo>;
 
 /** Severity, meaning and fix of one diagnostic code. */

@@ -17,7 +17,9 @@ type VersionInput = Omit<
   | 'policies'
   | 'inhibitRules'
   | 'escalations'
+  | 'invariants'
 > &
+  Partial<Pick<RuleSet, 'invariants'>> &
   Partial<Pick<RuleSet, 'policies' | 'inhibitRules' | 'escalations'>>;
 
 /**
@@ -25,7 +27,7 @@ type VersionInput = Omit<
  * that affects routing: regions, recipients' addresses and members, templates, shared
  * conditions, calendars, region calendars, and each rule's id, priority, order, condition,
  * notify entries, stop and effective window; and the notification policies, inhibit rules and
- * escalations (DESIGN.md §8), which enter the hash only when present, so a rule set without them
+ * escalations (DESIGN.md §8) and the invariants (docs/governance.md), which enter the hash only when present, so a rule set without them
  * keeps the version it had before they existed. Changing a description, an owner, a comment, a file
  * name or the layout of the files does not change it.
  */
@@ -83,6 +85,15 @@ export function computeRuleSetVersion(ruleSet: VersionInput): string {
           ? undefined
           : { condition: e.resolvedBy.condition, equal: e.resolvedBy.equal },
     })),
+    invariants:
+      ruleSet.invariants === undefined || ruleSet.invariants.length === 0
+        ? undefined
+        : ruleSet.invariants.map((invariant) => ({
+            id: invariant.id,
+            condition: invariant.condition,
+            require: invariant.require,
+            group: invariant.group,
+          })),
   };
   const digest = createHash('sha256').update(canonicalJson(content)).digest('hex');
   return `sha256:${digest.slice(0, 16)}`;

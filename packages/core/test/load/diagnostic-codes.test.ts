@@ -512,6 +512,11 @@ describe('every loader diagnostic code, with its position', () => {
       'EXR_REGION_GROUPS_TOO_LARGE',
       // Policy-section codes, each with its position: policy-sections.test.ts.
       ...Object.keys(POLICY_DIAGNOSTIC_CODES),
+      // Invariant codes, each with its position: invariants/load-invariants.test.ts.
+      'EXR_DUPLICATE_INVARIANT_ID',
+      'EXR_INVARIANT_NEVER_MATCHES',
+      'EXR_INVARIANT_CHANNEL_NOT_IN_TEMPLATE',
+      'EXR_INVARIANT_NO_ADDRESS',
     ];
     // Defensive fallbacks that no known input reaches (the hardening tests prove the loader never throws).
     const unreachable = ['EXR_YAML_INTERNAL', 'EXR_INTERNAL', 'EXR_SCHEMA_INVALID'];

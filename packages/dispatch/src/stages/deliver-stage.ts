@@ -63,8 +63,7 @@ export class DeliverStage implements Stage {
         at: ev.eventTimeMs,
         line: digest !== undefined ? digest.line(ev.event, ev.now) : '',
         dropped: context.dropped,
-        // Bench (grouped ingest): a fresh empty array per item was retained until the flush.
-        inhibitScopes: ev.inhibitScopes ?? NO_SCOPES,
+        inhibitScopes: context.required === true ? NO_SCOPES : (ev.inhibitScopes ?? NO_SCOPES),
       };
       if (sendAtMs > ev.nowMs) {
         return this.defer(context, sendAtMs, {

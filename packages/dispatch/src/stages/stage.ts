@@ -45,6 +45,8 @@ export interface NotificationContext {
   readonly bypass: boolean;
   /** Throttle drops to report with this notification (set by the throttle stage). */
   dropped: number;
+  /** Required by an invariant: grouped items carry no inhibit scopes, so a flush never drops it. */
+  readonly required?: boolean;
 }
 
 /** A stage's answer: a verdict, undefined (pass on), or a promise of either. */

@@ -68,9 +68,11 @@ export function formatPrettyReport(
   if (options.coverage === true || options.minCoverage !== undefined) {
     const { coverage } = result;
     const minimum = options.minCoverage !== undefined ? ` (minimum ${options.minCoverage}%)` : '';
-    const counted = coverage.rules.some((rule) => rule.kind !== 'rule')
-      ? 'rules, policies, inhibit rules and escalation steps exercised'
-      : 'rules matched';
+    const counted = coverage.rules.some((rule) => rule.kind === 'invariant')
+      ? 'rules, policies, inhibit rules, escalation steps and invariants exercised'
+      : coverage.rules.some((rule) => rule.kind !== 'rule')
+        ? 'rules, policies, inhibit rules and escalation steps exercised'
+        : 'rules matched';
     lines.push(
       `Coverage: ${coverage.covered}/${coverage.total} ${counted}, ${coverage.percent}%${minimum}`,
     );
@@ -126,6 +128,7 @@ export function failureLines(
   const step = failure.step !== undefined ? `step ${failure.step} ` : '';
   const lines = [
     `      ${palette.fail(`${step}expect.${failure.expectation}`)}  ${palette.dim(`${displayPath(failure.file)}:${failure.line}:${failure.column}`)}`,
+    ...(failure.message !== undefined ? [`        ${failure.message}`] : []),
     `        expected: ${showValue(failure.expected)}`,
     `        actual:   ${showValue(failure.actual)}`,
   ];
@@ -156,6 +159,7 @@ const COVERAGE_KIND = {
   policy: 'policy',
   inhibit: 'inhibit rule',
   'escalation-step': 'escalation step',
+  invariant: 'invariant',
 } as const;
 
 /**

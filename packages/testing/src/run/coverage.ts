@@ -2,11 +2,12 @@ import type { RuleSet, SourceLocation } from '@exroute/core';
 import type { CaseResult, CoverageReport, RuleCoverage } from './results.js';
 
 /**
- * Which rules of `ruleSets` were matched by at least one routed case, and which policies,
- * inhibit rules and escalation steps a stateful case exercised (a verdict naming the policy, a
- * notification the inhibit rule muted, a message the escalation step sent). Everything is
- * identified by its file and name, so suites that load the same files count towards the same
- * entries.
+ * Which rules of `ruleSets` were matched by at least one routed case, which policies, inhibit
+ * rules and escalation steps a stateful case exercised (a verdict naming the policy, a
+ * notification the inhibit rule muted, a message the escalation step sent), and which invariants
+ * some case's event fell under (its `for` matched, so what the invariant guards was tried at
+ * least once). Everything is identified by its file and name, so suites that load the same files
+ * count towards the same entries.
  */
 export function computeCoverage(
   ruleSets: readonly RuleSet[],
@@ -23,6 +24,7 @@ export function computeCoverage(
   const policyFiles = new Map<string, string>();
   const inhibitFiles = new Map<string, string>();
   const stepFiles = new Map<string, string>();
+  const invariantFiles = new Map<string, string>();
   for (const ruleSet of ruleSets) {
     for (const rule of ruleSet.rules) add('rule', rule.id, rule.location);
     for (const policy of ruleSet.policies.values()) {
@@ -32,6 +34,10 @@ export function computeCoverage(
     for (const inhibit of ruleSet.inhibitRules) {
       add('inhibit', inhibit.id, inhibit.location);
       inhibitFiles.set(inhibit.id, inhibit.location.file);
+    }
+    for (const invariant of ruleSet.invariants ?? []) {
+      add('invariant', invariant.id, invariant.location);
+      invariantFiles.set(invariant.id, invariant.location.file);
     }
     for (const escalation of ruleSet.escalations.values()) {
       escalation.steps.forEach((step, index) => {
@@ -50,8 +56,10 @@ export function computeCoverage(
     const matched = new Map<string, string>();
     for (const rule of result.decision?.matched ?? []) matched.set(rule.ruleId, rule.file);
     const exercised = new Set<string>();
+    for (const id of result.decision?.invariants ?? []) exercised.add(`invariant\u0000${id}`);
     for (const step of result.timeline ?? []) {
       for (const rule of step.matched ?? []) matched.set(rule.ruleId, rule.file);
+      for (const id of step.invariants ?? []) exercised.add(`invariant\u0000${id}`);
       for (const verdict of step.verdicts ?? []) {
         if (verdict.policy !== undefined) exercised.add(`policy\u0000${verdict.policy}`);
         if (verdict.inhibitedBy !== undefined) exercised.add(`inhibit\u0000${verdict.inhibitedBy}`);
@@ -66,7 +74,14 @@ export function computeCoverage(
     for (const [ruleId, file] of matched) credit('rule', file, ruleId);
     for (const item of exercised) {
       const [kind, id] = item.split('\u0000') as [RuleCoverage['kind'], string];
-      const files = kind === 'policy' ? policyFiles : kind === 'inhibit' ? inhibitFiles : stepFiles;
+      const files =
+        kind === 'policy'
+          ? policyFiles
+          : kind === 'inhibit'
+            ? inhibitFiles
+            : kind === 'invariant'
+              ? invariantFiles
+              : stepFiles;
       credit(kind, files.get(id), id);
     }
   }

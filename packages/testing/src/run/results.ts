@@ -20,11 +20,14 @@ export type ExpectationName =
   | 'recipients.include'
   | 'recipients.exclude'
   | 'verdicts'
-  | 'sends';
+  | 'sends'
+  | 'invariants';
 
 /** One expectation that did not hold, with what was expected and what happened. */
 export interface ExpectationFailure {
   expectation: ExpectationName;
+  /** A sentence saying what is wrong, when the expectation was not written in the suite (invariants). */
+  message?: string;
   expected: unknown;
   actual: unknown;
   /** Names expected but absent (rules, templates, channels, recipients.include). */
@@ -81,6 +84,8 @@ export interface StepRecord {
   acknowledged?: string[];
   /** Rules the event matched. */
   matched?: MatchedRule[];
+  /** Invariants whose `for` the event matched. */
+  invariants?: string[];
   verdicts?: VerdictSummary[];
   /** Everything sent at this step: due messages first, then the event's immediate ones. */
   sends: SendSummary[];
@@ -131,8 +136,11 @@ export interface SuiteResult {
 
 /** Whether one rule (or policy, inhibit rule, escalation step) was exercised by the suites. */
 export interface RuleCoverage {
-  /** `rule` unless said otherwise; policies, inhibit rules and escalation steps count too. */
-  kind: 'rule' | 'policy' | 'inhibit' | 'escalation-step';
+  /**
+   * `rule` unless said otherwise; policies, inhibit rules, escalation steps and invariants (an
+   * event of some case matched its `for`) count too.
+   */
+  kind: 'rule' | 'policy' | 'inhibit' | 'escalation-step' | 'invariant';
   /** The rule id, policy name, inhibit rule id, or `<escalation>#<step>`. */
   ruleId: string;
   file: string;

@@ -11,6 +11,7 @@ import type { YamlSource } from '../suite/yaml-source.js';
 import { DEFAULT_EVENT_SOURCE, DEFAULT_EVENT_TIME, diagnosticsOf } from './case-defaults.js';
 import { compareWithExpectation, findUnknownNames } from './expectations.js';
 import type { CaseResult } from './results.js';
+import { InvariantAssertion } from './invariant-expectations.js';
 import { expectsDispatch, runTimeline } from './timeline.js';
 import type { TimelineContext } from './timeline.js';
 
@@ -38,6 +39,7 @@ export class SuiteSession {
   readonly ruleFiles: string[];
   private readonly source: YamlSource;
   private readonly router: Router;
+  private readonly invariants: InvariantAssertion;
   private now = new Date(DEFAULT_EVENT_TIME);
 
   private constructor(
@@ -51,6 +53,7 @@ export class SuiteSession {
     this.ruleSet = ruleSet;
     this.ruleFiles = ruleFiles;
     this.router = createRouter(ruleSet, { clock: () => this.now });
+    this.invariants = new InvariantAssertion(ruleSet, () => this.now);
   }
 
   /**
@@ -105,6 +108,7 @@ export class SuiteSession {
       source: this.source,
       ruleSet: this.ruleSet,
       router: this.router,
+      invariants: this.invariants,
       setClock: (at) => {
         this.now = at;
       },
@@ -159,9 +163,10 @@ export class SuiteSession {
     this.now = new Date(clock);
     try {
       const decision = this.router.route(event);
-      const failures = compareWithExpectation(expect, decision, expectPointer, (p) =>
-        this.source.locate(p),
-      );
+      const failures = [
+        ...compareWithExpectation(expect, decision, expectPointer, (p) => this.source.locate(p)),
+        ...this.invariants.check(event, this.source.locate(casePointer)),
+      ];
       if (failures.length === 0) {
         return {
           ...base,

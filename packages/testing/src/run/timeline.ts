@@ -18,6 +18,7 @@ import {
   summarizeVerdict,
 } from './dispatch-expectations.js';
 import { compareWithExpectation, findUnknownNames } from './expectations.js';
+import type { InvariantAssertion } from './invariant-expectations.js';
 import type { CaseResult, ExpectationFailure, StepRecord } from './results.js';
 import { DEFAULT_EVENT_TIME, diagnosticsOf } from './case-defaults.js';
 
@@ -28,6 +29,8 @@ export interface TimelineContext {
   ruleSet: RuleSet;
   /** The session's router; its clock is set with `setClock` before each route. */
   router: Router;
+  /** Checks each routed event against the invariants, by the rules alone. */
+  invariants: InvariantAssertion;
   setClock: (at: Date) => void;
   /** The event of a case or step with defaults applied. */
   eventOf: (at: string | undefined, event: Record<string, unknown>, id: string) => NormalizedEvent;
@@ -174,6 +177,14 @@ export async function runTimeline(ctx: TimelineContext, testCase: SuiteCase): Pr
           };
         }
         record.matched = decision.matched;
+        if (decision.invariants !== undefined) record.invariants = decision.invariants;
+        failures.push(
+          ...ctx.invariants
+            .check(event, locate(pointer))
+            .map((failure) =>
+              testCase.steps === undefined ? failure : { ...failure, step: step.index + 1 },
+            ),
+        );
         const result = await dispatcher.ingest(event, decision);
         verdicts = result.verdicts;
         record.verdicts = verdicts.map(summarizeVerdict);
