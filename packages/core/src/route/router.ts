@@ -20,6 +20,11 @@ export interface RouterOptions {
    * off only for events that already passed validation upstream.
    */
   validateEvents?: boolean;
+  /**
+   * Apply the rule set's `invariants` after the rules (default `true`); `false` routes by the
+   * rules alone, which is what `exroute verify` and suites compare the invariants against.
+   */
+  invariants?: boolean;
 }
 
 /** A compiled rule set: routes events synchronously and explains why (DESIGN.md §5). */
@@ -40,7 +45,12 @@ export interface Router {
  */
 export function createRouter(ruleSet: RuleSet, options: RouterOptions = {}): Router {
   requireChecked(ruleSet, 'createRouter');
-  return new CompiledRouter(ruleSet, compileRuleSet(ruleSet), options);
+  const compiled = compileRuleSet(ruleSet);
+  return new CompiledRouter(
+    ruleSet,
+    options.invariants === false ? { ...compiled, invariants: undefined } : compiled,
+    options,
+  );
 }
 
 const defaultClock = (): Date => new Date();
