@@ -66,8 +66,9 @@ describe('acknowledging a real open escalation over the admin API', () => {
             verdicts.set(event.id, result.verdicts);
             return result;
           };
-          recording.tick = async () => {
-            const out = await real.tick();
+          // The service persists due messages through `persist` before they are confirmed.
+          recording.tick = async (persist) => {
+            const out = await real.tick(persist);
             ticked.push(...out);
             ticks++;
             return out;
