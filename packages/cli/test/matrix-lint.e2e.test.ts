@@ -63,13 +63,14 @@ describe('exroute matrix and lint review checks', { timeout: 120_000 }, () => {
   });
 
   it('lint warns past reviewBy as of --at and errors on --require fields', async () => {
-    const [before, after, strict, required, badField, badDate] = await Promise.all([
+    const [before, after, strict, required, badField, badDate, noSuchDay] = await Promise.all([
       run(['lint', 'rules', '--at', '2026-06-30', '--max-warnings', '0']),
       run(['lint', 'rules', '--at', '2026-07-01', '--max-warnings', '0']),
       run(['lint', 'rules', '--at', '2026-01-01', '--require', 'owner']),
       run(['lint', 'rules', '--at', '2026-01-01', '--require', 'owner,approvedBy,ticket']),
       run(['lint', 'rules', '--require', 'owner,__proto__']),
       run(['lint', 'rules', '--at', 'tomorrow']),
+      run(['lint', 'rules', '--at', '2026-02-30']),
     ]);
     expect(before.code).toBe(0);
     expect(after.code).toBe(1);
@@ -80,5 +81,8 @@ describe('exroute matrix and lint review checks', { timeout: 120_000 }, () => {
     expect(badField.code).toBe(2);
     expect(badField.stderr).toContain("'__proto__' is none of them");
     expect(badDate.code).toBe(2);
+    // A day the calendar does not have is refused, not rolled over into March.
+    expect(noSuchDay.code).toBe(2);
+    expect(noSuchDay.stderr).toContain("got '2026-02-30'");
   });
 });

@@ -1,3 +1,4 @@
+import { isRfc3339DateTime } from '@exroute/core';
 import { REVIEW_FIELDS, lintRuleSet } from '@exroute/testing';
 import type { ReviewField } from '@exroute/testing';
 import type { Command } from '../command.js';
@@ -101,12 +102,13 @@ function requiredFields(parsed: ParsedCommand): ReviewField[] {
 function reviewDay(parsed: ParsedCommand): Date {
   const raw = stringValue(parsed, 'at');
   if (raw === undefined) return new Date();
-  const instant = new Date(/^\d{4}-\d{2}-\d{2}$/.test(raw) ? `${raw}T00:00:00Z` : raw);
-  if (!/^\d{4}-\d{2}-\d{2}/.test(raw) || Number.isNaN(instant.getTime())) {
+  const full = /^\d{4}-\d{2}-\d{2}$/.test(raw) ? `${raw}T00:00:00Z` : raw;
+  // The exact RFC 3339 check: `new Date` alone rolls 2026-02-30 over into March.
+  if (!isRfc3339DateTime(full)) {
     throw new CliUsageError(
       `--at must be a date such as 2026-11-30 or an RFC 3339 time, got '${raw.slice(0, 100)}'`,
       'lint',
     );
   }
-  return instant;
+  return new Date(full);
 }
